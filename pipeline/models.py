@@ -1,0 +1,110 @@
+"""Records and results that flow between stages: DESIGN's extraction contract in types.
+
+Everything here is plain data (dataclasses) with `to_dict()` for JSON, so the processing library,
+the Dagster assets, the API and the CLI all speak the same shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["pass", "fail", "warn", "skip"]
+Status = Literal["verified", "needs_review", "rejected"]
+DocType = Literal["passport", "marriage_certificate", "birth_certificate", "employment_contract", "unknown"]
+
+DOC_TYPES: tuple[str, ...] = (
+    "passport",
+    "marriage_certificate",
+    "birth_certificate",
+    "employment_contract",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check and its explained outcome."""
+
+    name: str
+    outcome: Outcome
+    detail: str
+    # A failed check is `rejected` (certainly wrong) unless it only says "a person must look".
+    severity: Literal["reject", "review"] = "reject"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "outcome": self.outcome, "detail": self.detail}
+
+
+def status_from_checks(checks: list[Check]) -> Status:
+    """DESIGN's rule: rejected if anything is certainly wrong, needs_review if anything is unsure."""
+    if any(c.outcome == "fail" and c.severity == "reject" for c in checks):
+        return "rejected"
+    if any(c.outcome in ("fail", "warn") for c in checks):
+        return "needs_review"
+    return "verified"
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    confidence: float  # 0..100, Tesseract's word confidence
+    box: tuple[int, int, int, int]  # left, top, width, height in page pixels
+
+
+@dataclass
+class PageText:
+    """The text of one page, in logical reading order."""
+
+    number: int  # 1-based
+    text: str
+    source: Literal["text_layer", "ocr"]
+    mean_confidence: float  # 100.0 for a usable text layer
+    seconds: float
+    words: list[OcrWord] = field(default_factory=list)
+    rotation: int = 0  # degrees the page was turned to read upright
+    mrz: list[str] | None = None  # raw MRZ lines when the page carries a machine-readable zone
+
+
+@dataclass
+class TextResult:
+    """The text stage's output for one document."""
+
+    sha256: str
+    pages: list[PageText]
+    engine: str  # e.g. "tesseract 5.3.0 ara+eng" or "pdfplumber"
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return "\n\f\n".join(p.text for p in self.pages)
+
+    @property
+    def mean_confidence(self) -> float:
+        scored = [p.mean_confidence for p in self.pages if p.text.strip()]
+        return round(sum(scored) / len(scored), 2) if scored else 0.0
+
+    @property
+    def mrz(self) -> list[str] | None:
+        return next((p.mrz for p in self.pages if p.mrz), None)
+
+
+@dataclass
+class ExtractionResult:
+    """DESIGN's extraction JSON for one document."""
+
+    file: str
+    sha256: str
+    mime: str
+    pages: int
+    doc_type: str
+    declared_type: str | None
+    fields: dict[str, Any]
+    checks: list[Check]
+    status: Status
+    ocr: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["checks"] = [c.to_dict() for c in self.checks]
+        return data
