@@ -108,3 +108,51 @@ class ExtractionResult:
         data = asdict(self)
         data["checks"] = [c.to_dict() for c in self.checks]
         return data
+
+
+Relation = Literal["self", "spouse", "child", "parent", "domestic_worker"]
+
+
+@dataclass
+class ArchiveRecord:
+    """The system of record for one document version (stored as JSON beside the original).
+
+    `document_id` names the logical document; each reprocessing or newer upload of the same document
+    is a new `version`. The search index is derived from these records and can always be rebuilt.
+    """
+
+    document_id: str
+    version: int
+    person_id: str  # civil ID (or applicant id) of the person the document is about
+    sponsor_id: str | None  # the resident who sponsors this person (None for the resident himself)
+    relation: str  # the person's relation to the sponsor: self, spouse, child, parent, domestic_worker
+    sha256: str
+    mime: str
+    size: int
+    pages: int
+    original_key: str  # blob-store key of the immutable original
+    declared_type: str | None
+    doc_type: str
+    fields: dict[str, Any]
+    checks: list[dict[str, str]]
+    status: Status
+    text: str
+    ocr: dict[str, Any]
+    # Other people this same document legitimately concerns (spouse on a marriage certificate,
+    # parents on a birth certificate), each {"person_id", "relation", "upload_id"}.
+    linked_persons: list[dict[str, str]] = field(default_factory=list)
+    upload_ids: list[str] = field(default_factory=list)
+    supersedes: str | None = None  # document_id of an older document this one replaces
+    superseded_by: str | None = None
+    uploader: str | None = None
+    created_at: str = ""  # ISO 8601 UTC
+    updated_at: str = ""
+    pipeline_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArchiveRecord:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
