@@ -88,6 +88,17 @@ class TextResult:
     def mrz(self) -> list[str] | None:
         return next((p.mrz for p in self.pages if p.mrz), None)
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TextResult:
+        pages = [
+            PageText(**{**p, "words": [OcrWord(w["text"], w["confidence"], tuple(w["box"])) for w in p["words"]]})
+            for p in data["pages"]
+        ]
+        return cls(sha256=data["sha256"], pages=pages, engine=data["engine"], seconds=data["seconds"])
+
 
 @dataclass
 class ExtractionResult:
