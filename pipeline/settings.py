@@ -118,3 +118,16 @@ def get_settings() -> Settings:
             for err in exc.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from None
+
+
+def settings_with(**overrides: object) -> Settings:
+    """The environment's settings with some values replaced (None means keep), validated again."""
+    base = get_settings()
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    if not changes:
+        return base
+    try:
+        return Settings.model_validate({**base.model_dump(), **changes})
+    except ValidationError as exc:
+        raise SettingsError(f"invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
+
