@@ -1,0 +1,62 @@
+"""Understanding documents: which type a text is, its fields, and the checks on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pipeline.extraction.certificates import extract_birth, extract_marriage
+from pipeline.extraction.classify import classify
+from pipeline.extraction.contract import extract_contract
+from pipeline.extraction.passport import passport_fields, printed_page, read_mrz
+from pipeline.models import Check, TextResult
+from pipeline.settings import Settings, get_settings
+from pipeline.validators.civil_id import check_civil_ids
+from pipeline.validators.consistency import check_mrz_matches_page
+from pipeline.validators.dates import check_dates_plausible
+from pipeline.validators.declared_type import check_declared_type
+from pipeline.validators.expiry import check_not_expired
+from pipeline.validators.fields import check_required_fields
+from pipeline.validators.mrz import check_mrz
+from pipeline.validators.ocr_quality import check_ocr_confidence
+
+__all__ = ["Understanding", "understand"]
+
+_EXTRACTORS = {
+    "marriage_certificate": extract_marriage,
+    "birth_certificate": extract_birth,
+    "employment_contract": extract_contract,
+}
+
+
+@dataclass
+class Understanding:
+    doc_type: str
+    fields: dict[str, Any]
+    checks: list[Check] = field(default_factory=list)
+
+
+def understand(text: TextResult, declared_type: str | None, as_of: date,
+               settings: Settings | None = None) -> Understanding:
+    """Classify the text, extract the type's fields and run every content check as of `as_of`."""
+    settings = settings or get_settings()
+    plain = text.text
+    mrz = read_mrz(text.mrz, plain, as_of)
+    doc_type = classify(plain, mrz, declared_type)
+    checks: list[Check] = []
+    if doc_type == "passport":
+        page = printed_page(plain, as_of)
+        fields = passport_fields(mrz, page)
+        checks += check_mrz(mrz, doc_type) + check_mrz_matches_page(mrz, page)
+    elif doc_type in _EXTRACTORS:
+        fields = _EXTRACTORS[doc_type](plain)
+    else:
+        fields = {}
+    checks += check_required_fields(doc_type, fields)
+    checks += check_not_expired(doc_type, fields, as_of)
+    checks += check_dates_plausible(fields, as_of)
+    checks += check_civil_ids(plain)
+    checks += check_ocr_confidence(text, settings.min_ocr_confidence)
+    checks += check_declared_type(declared_type, doc_type)
+    return Understanding(doc_type, fields, checks)

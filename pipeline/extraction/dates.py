@@ -1,0 +1,123 @@
+"""Dates as documents print them: several orders and separators, month names in English, French and
+Arabic, Arabic-Indic digits, two-digit years, and Hijri dates (converted to Gregorian)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from hijridate import Hijri
+
+from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.vocabulary import vocabulary
+
+_HIJRI_YEAR_LIMIT = 1600  # a four-digit year below this on a modern document is Hijri
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    value: date
+    start: int  # position in the cleaned text
+    end: int
+    hijri: bool = False
+
+
+@cache
+def _month_pattern() -> tuple[re.Pattern[str], dict[str, tuple[int, bool]]]:
+    vocab = vocabulary()
+    words: dict[str, tuple[int, bool]] = {}
+    for key, hijri in (("months", False), ("hijri_months", True)):
+        for month, names in vocab[key].items():
+            for name in names:
+                words[fold(name)] = (int(month), hijri)
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)({alternatives})(?!\w)"), words
+
+
+def _hijri_marker(after: str) -> bool:
+    markers = [fold(m) for m in vocabulary()["hijri_markers"]]
+    head = fold(after[:12])
+    return any(head == m or head.startswith(m + " ") for m in markers)
+
+
+def _year(text: str, *, two_digit_pivot: int) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= two_digit_pivot else 1900
+    return year
+
+
+def _make(year: int, month: int, day: int, hijri: bool) -> date | None:
+    try:
+        if hijri or year < _HIJRI_YEAR_LIMIT:
+            g = Hijri(year, month, day).to_gregorian()
+            return date(g.year, g.month, g.day)
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2,4})(?!\d)")
+
+
+def find_dates(text: str, *, pivot_year: int | None = None) -> list[FoundDate]:
+    """Every date in `text`, in order of appearance. Day-first unless the first number is a year."""
+    pivot = (pivot_year if pivot_year is not None else date.today().year) % 100
+    text = clean(text)
+    found: list[FoundDate] = []
+    for m in _NUMERIC.finditer(text):
+        a, _, b, c = m.groups()
+        hijri = _hijri_marker(text[m.end():])
+        if len(a) == 4:
+            value = _make(int(a), int(b), int(c), hijri)
+        else:
+            day, month = int(a), int(b)
+            if month > 12 >= day:  # month-first printing (US style)
+                day, month = month, day
+            value = _make(_year(c, two_digit_pivot=pivot), month, day, hijri)
+        if value:
+            found.append(FoundDate(value, m.start(), m.end(), hijri or (len(c) == 4 and int(c) < _HIJRI_YEAR_LIMIT)))
+    found.extend(_named_month_dates(text, pivot))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _named_month_dates(text: str, pivot: int) -> list[FoundDate]:
+    pattern, words = _month_pattern()
+    folded = fold_keep_positions(text)
+    out = []
+    for m in pattern.finditer(folded):
+        month, hijri_month = words[m.group(1)]
+        before = re.search(r"(\d{1,2})\s*$", folded[max(0, m.start() - 6):m.start()])
+        # Bilingual month words ("AUG/AOUT") may sit between the month and the year.
+        after = re.match(r"\s*(?:[/\-]?\s*[^\W\d]+\s*)?[,.\-/]?\s*(?:(\d{1,2})\s*,?\s+)?(\d{4}|\d{2})(?!\d)",
+                         folded[m.end():])
+        if not after:
+            continue
+        if before:
+            day = int(before.group(1))
+        elif after.group(1):
+            day = int(after.group(1))
+        else:
+            continue
+        year_text = after.group(2)
+        end = m.end() + after.end()
+        hijri = hijri_month or _hijri_marker(folded[end:])
+        year = _year(year_text, two_digit_pivot=pivot)
+        value = _make(year, month, day, hijri)
+        start = m.start() - (len(before.group(0)) if before else 0)
+        if value:
+            out.append(FoundDate(value, start, end, hijri or year < _HIJRI_YEAR_LIMIT))
+    return out
+
+
+def fold_keep_positions(text: str) -> str:
+    """Lower-case with Arabic variants folded, one character per input character (positions kept)."""
+    return "".join((fold(ch) or " ")[:1] if not ch.isspace() else " " for ch in text)
+
+
+def parse_date(text: str, *, pivot_year: int | None = None) -> date | None:
+    """The first date in `text`, or None."""
+    dates = find_dates(text, pivot_year=pivot_year)
+    return dates[0].value if dates else None

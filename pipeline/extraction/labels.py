@@ -1,0 +1,71 @@
+"""Label-based reading: find "label: value" pairs (or a label with its value on the next line) using
+the label vocabularies in vocabulary.yaml, whatever wording, script or bilingual mix a document uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extraction.dates import fold_keep_positions
+from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.vocabulary import vocabulary
+
+_SEPARATORS = " :：;|/\\-–—_.،,()[]"
+
+
+@dataclass(frozen=True)
+class _Hit:
+    field: str
+    start: int
+    end: int
+
+
+@cache
+def _label_pattern(doc_type: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    owners: dict[str, str] = {}
+    for name, labels in vocabulary()["labels"][doc_type].items():
+        for label in labels:
+            owners.setdefault(fold(label), name)
+    alternatives = "|".join(re.escape(label) for label in sorted(owners, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])({alternatives})(?![^\W_])"), owners
+
+
+def _hits(folded: str, doc_type: str) -> list[_Hit]:
+    pattern, owners = _label_pattern(doc_type)
+    hits = [_Hit(owners[m.group(1)], m.start(), m.end()) for m in pattern.finditer(folded)]
+    # The pattern already prefers the longest label at a position; merge a field's bilingual
+    # repeats ("اسم الزوج / Husband's Name") into one hit.
+    merged: list[_Hit] = []
+    for hit in hits:
+        if merged and merged[-1].field == hit.field and not folded[merged[-1].end:hit.start].strip(_SEPARATORS):
+            merged[-1] = _Hit(hit.field, merged[-1].start, hit.end)
+        else:
+            merged.append(hit)
+    return merged
+
+
+def labeled_values(text: str, doc_type: str) -> dict[str, str]:
+    """Field name -> the raw value text printed after its label (first occurrence wins)."""
+    lines = [clean(line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        folded = fold_keep_positions(line)
+        hits = _hits(folded, doc_type)
+        for j, hit in enumerate(hits):
+            stop = hits[j + 1].start if j + 1 < len(hits) else len(line)
+            value = line[hit.end:stop].strip(_SEPARATORS)
+            if not value and j + 1 == len(hits) and i + 1 < len(lines):
+                following = lines[i + 1]
+                if not _hits(fold_keep_positions(following), doc_type):
+                    value = following.strip(_SEPARATORS)
+            if value and hit.field not in found:
+                found[hit.field] = value
+    return found
+
+
+def label_count(text: str, doc_type: str) -> int:
+    """How many different fields of `doc_type` have a label in the text (evidence for the type)."""
+    folded = fold_keep_positions(clean(text))
+    return len({hit.field for hit in _hits(folded, doc_type)})

@@ -1,0 +1,284 @@
+"""ICAO 9303 machine-readable zones (TD1, TD2, TD3): parsing, check digits, OCR-confusion repair.
+
+OCR misreads MRZ characters in predictable ways (O/0, I/1, B/8, `<` as K/X/S/Z). Each position has
+a known type (letters, digits or either), so a character of the wrong type can be swapped for its
+look-alike; a swap inside a check-digit-protected field is kept only when the check digit then holds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+_WEIGHTS = (7, 3, 1)
+# Look-alikes OCR produces: what a letter probably was when a digit belongs there, and back.
+_AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2", "S": "5",
+             "G": "6", "B": "8", "A": "4"}
+_AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T"}
+# Only the closest pairs are tried where letters and digits may both occur (document numbers).
+_ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
+                "D": "0", "Q": "0"}
+_MAX_SWAPS = 1
+_FILLER_LOOKALIKES = "KXSZ«‹"
+_MAX_CANDIDATES = 512
+
+
+def check_digit(value: str) -> str:
+    """ICAO 9303 check digit: weights 7,3,1 over digit values, letters A=10..Z=35, filler 0."""
+    total = 0
+    for i, char in enumerate(value):
+        if char.isdigit():
+            v = int(char)
+        elif "A" <= char <= "Z":
+            v = ord(char) - 55
+        else:
+            v = 0
+        total += v * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+@dataclass
+class MrzCheck:
+    name: str  # e.g. "document_number", "composite"
+    valid: bool
+    corrected: bool = False  # a look-alike repair made it hold
+    guessed: bool = False  # the repair chose between a letter and a digit, which a check digit only half-proves
+
+
+@dataclass
+class Mrz:
+    """A parsed MRZ: its format, the (possibly repaired) lines, fields and every check digit's result."""
+
+    format: str  # TD1, TD2 or TD3
+    lines: list[str]
+    document_code: str
+    issuing_country: str
+    document_number: str
+    nationality: str
+    date_of_birth: date | None
+    sex: str | None
+    expiry_date: date | None
+    surname: str
+    given_names: str
+    checks: list[MrzCheck] = field(default_factory=list)
+    raw_lines: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return all(c.valid for c in self.checks)
+
+    @property
+    def failed(self) -> list[str]:
+        return [c.name for c in self.checks if not c.valid]
+
+    @property
+    def corrected(self) -> list[str]:
+        return [c.name for c in self.checks if c.corrected]
+
+    @property
+    def guessed(self) -> list[str]:
+        return [c.name for c in self.checks if c.guessed]
+
+
+def normalise_line(line: str) -> str:
+    """Upper-case, no spaces, filler look-alikes that never occur in an MRZ alphabet turned into `<`."""
+    line = line.upper().replace(" ", "")
+    line = re.sub(r"[«‹<(\[{]", "<", line)
+    return re.sub(r"[^A-Z0-9<]", "", line)
+
+
+_LENGTHS = {"TD3": (2, 44), "TD2": (2, 36), "TD1": (3, 30)}
+
+
+def detect_format(lines: list[str]) -> str | None:
+    """Pick the format whose line count and length fit best (OCR may add or drop a character)."""
+    best, best_error = None, 5
+    for name, (count, length) in _LENGTHS.items():
+        if len(lines) != count:
+            continue
+        error = max(abs(len(line) - length) for line in lines)
+        if error < best_error:
+            best, best_error = name, error
+    return best
+
+
+def _fit(line: str, length: int) -> str:
+    return line[:length].ljust(length, "<")
+
+
+def _digit_options(char: str) -> str:
+    if char.isdigit():
+        return char
+    return _AS_DIGIT.get(char, "0" if char == "<" else char)
+
+
+def _alnum_options(char: str) -> list[str]:
+    return [char, _ALNUM_SWAPS[char]] if char in _ALNUM_SWAPS else [char]
+
+
+def _repair_checked(value: str, digit: str, kinds: str) -> tuple[str, str, bool, bool, bool]:
+    """Repair one field and its check digit; `kinds` has one letter per position: N digit, A alnum.
+
+    Returns (value, digit, valid, corrected, guessed). Digits-only positions are mapped deterministically;
+    alphanumeric positions try look-alikes; any repair is kept only when the check digit holds.
+    """
+    forced = "".join(_digit_options(c) if k == "N" else c for c, k in zip(value, kinds, strict=True))
+    fixed_digit = _digit_options(digit)
+    if value == forced and digit == fixed_digit and check_digit(value) == digit:
+        return value, digit, True, False, False
+    options = [[_digit_options(c)] if k == "N" else _alnum_options(c) for c, k in zip(value, kinds, strict=True)]
+    size = 1
+    for opts in options:
+        size *= len(opts)
+    if size > _MAX_CANDIDATES:  # too damaged to search: only the forced digit swaps
+        options = [[opts[0]] if len(opts) > 1 and k == "A" else opts for opts, k in zip(options, kinds, strict=True)]
+    candidates = ["".join(c) for c in itertools.product(*options)]
+    good = [c for c in candidates if check_digit(c) == fixed_digit
+            and sum(a != b for a, b in zip(c, forced, strict=True)) <= _MAX_SWAPS]
+    if not good:
+        return value, digit, False, False, False
+    # Fewest changes wins; a tie means the check digit cannot tell them apart, so do not guess.
+    good.sort(key=lambda c: sum(a != b for a, b in zip(c, value, strict=True)))
+    changes = [sum(a != b for a, b in zip(c, value, strict=True)) for c in good]
+    if len(good) > 1 and changes[0] == changes[1]:
+        return value, digit, False, False, False
+    return good[0], fixed_digit, True, True, good[0] != forced
+
+
+def _letters(value: str) -> str:
+    return "".join(_AS_LETTER.get(c, c) for c in value)
+
+
+def _names(field_text: str) -> tuple[str, str]:
+    # A trailing run of filler look-alikes that starts with a real filler, or is too long to be
+    # the end of a name, is padding.
+    field_text = re.sub(rf"(<[<{_FILLER_LOOKALIKES}]*|[<{_FILLER_LOOKALIKES}]{{3,}})$", "", _letters(field_text))
+    surname, _, given = field_text.partition("<<")
+    return surname.replace("<", " ").strip(), re.sub(r"<+", " ", given).strip()
+
+
+def _date(yymmdd: str, *, expiry: bool, today: date) -> date | None:
+    if not yymmdd.isdigit():
+        return None
+    yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
+    # A birth date is never in the future; an expiry date lies within a few decades of today.
+    latest = today.year + (50 if expiry else 0)
+    century = 2000 if 2000 + yy <= latest else 1900
+    try:
+        return date(century + yy, mm, dd)
+    except ValueError:
+        return None
+
+
+def _sex(char: str) -> str | None:
+    return {"M": "M", "F": "F", "<": "X", "X": "X"}.get(char)
+
+
+class _Reader:
+    """Collects repaired fields and check results while walking one MRZ."""
+
+    def __init__(self) -> None:
+        self.checks: list[MrzCheck] = []
+
+    def checked(self, name: str, value: str, digit: str, kinds: str | None = None) -> tuple[str, str]:
+        value, digit, valid, corrected, guessed = _repair_checked(value, digit, kinds or "N" * len(value))
+        self.checks.append(MrzCheck(name, valid, corrected, guessed))
+        return value, digit
+
+    def confirm_repairs(self) -> None:
+        """A repair is only believed when the composite check, computed over it, also holds."""
+        composite = next((c for c in self.checks if c.name == "composite"), None)
+        if composite is not None and not composite.valid:
+            for check in self.checks:
+                if check.corrected:
+                    check.valid = False
+
+
+def _country(value: str) -> str:
+    return _letters(value).replace("<", "")
+
+
+def _parse_td3_or_td2(lines: list[str], fmt: str, today: date) -> Mrz:
+    width = 44 if fmt == "TD3" else 36
+    one, two = (_fit(line, width) for line in lines)
+    r = _Reader()
+    number, n_check = r.checked("document_number", two[0:9], two[9], "A" * 9)
+    dob, dob_check = r.checked("date_of_birth", two[13:19], two[19])
+    exp, exp_check = r.checked("expiry_date", two[21:27], two[27])
+    if fmt == "TD3":
+        optional, opt_check = two[28:42], two[42]
+        if optional.strip("<") or opt_check != "<":
+            optional, opt_check = r.checked("personal_number", optional, opt_check, "A" * 14)
+        composite_in = number + n_check + dob + dob_check + exp + exp_check + optional + opt_check
+        tail = optional + opt_check
+    else:
+        optional = two[28:35]
+        composite_in = number + n_check + dob + dob_check + exp + exp_check + optional
+        tail = optional
+    composite, comp_check = r.checked("composite", composite_in, two[-1], "A" * len(composite_in))
+    r.confirm_repairs()
+    sex_char = two[20]
+    new_two = composite[:10] + _country(two[10:13]).ljust(3, "<") + composite[10:17] + sex_char
+    new_two += composite[17:24] + tail + comp_check
+    surname, given = _names(one[5:])
+    return Mrz(
+        format=fmt, lines=[one, new_two[:width]], document_code=one[0:2].replace("<", ""),
+        issuing_country=_country(one[2:5]), document_number=composite[:9].replace("<", ""),
+        nationality=_country(two[10:13]), date_of_birth=_date(dob, expiry=False, today=today),
+        sex=_sex(sex_char), expiry_date=_date(exp, expiry=True, today=today),
+        surname=surname, given_names=given, checks=r.checks, raw_lines=list(lines),
+    )
+
+
+def _parse_td1(lines: list[str], today: date) -> Mrz:
+    one, two, three = (_fit(line, 30) for line in lines)
+    r = _Reader()
+    number, n_check = one[5:14], one[14]
+    if n_check == "<" and one[15:30].strip("<"):
+        # Long document numbers continue in the optional field; their check digit ends that part.
+        extra = one[15:30].split("<", 1)[0]
+        number, n_check = r.checked("document_number", number + extra[:-1], extra[-1], "A" * (8 + len(extra)))
+    else:
+        number, n_check = r.checked("document_number", number, n_check, "A" * 9)
+    dob, dob_check = r.checked("date_of_birth", two[0:6], two[6])
+    exp, exp_check = r.checked("expiry_date", two[8:14], two[14])
+    composite_in = one[5:30] + dob + dob_check + exp + exp_check + two[18:29]
+    r.checked("composite", composite_in, two[29], "A" * len(composite_in))
+    r.confirm_repairs()
+    surname, given = _names(three)
+    return Mrz(
+        format="TD1", lines=[one, two, three], document_code=one[0:2].replace("<", ""),
+        issuing_country=_country(one[2:5]), document_number=number.replace("<", ""),
+        nationality=_country(two[15:18]), date_of_birth=_date(dob, expiry=False, today=today),
+        sex=_sex(two[7]), expiry_date=_date(exp, expiry=True, today=today),
+        surname=surname, given_names=given, checks=r.checks, raw_lines=list(lines),
+    )
+
+
+def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
+    """Parse raw MRZ lines (as OCR read them); None when they fit no ICAO format."""
+    today = today or date.today()
+    clean = [normalise_line(line) for line in lines if normalise_line(line)]
+    fmt = detect_format(clean)
+    if fmt is None:
+        return None
+    if fmt == "TD1":
+        return _parse_td1(clean, today)
+    return _parse_td3_or_td2(clean, fmt, today)
+
+
+_MRZ_LINE = re.compile(r"^[A-Z0-9<«‹ ]{28,48}$")
+
+
+def find_mrz_lines(text: str) -> list[str] | None:
+    """MRZ lines found in plain page text, for when the text stage did not mark them itself."""
+    lines = [normalise_line(line) for line in text.splitlines() if _MRZ_LINE.match(line.strip().upper())]
+    lines = [line for line in lines if line.count("<") >= 2 and len(line) >= 28]
+    for count in (2, 3):
+        for start in range(len(lines) - count, -1, -1):
+            window = lines[start:start + count]
+            if detect_format(window):
+                return window
+    return None

@@ -1,0 +1,47 @@
+"""Turning the raw text printed after a label into a field value of the contract's form."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pipeline.extraction.dates import parse_date
+from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.vocabulary import vocabulary
+
+_NAME_JUNK = re.compile(r"^[\s:|/\-–.]+|[\s:|/\-–.]+$")
+
+
+def name_value(raw: str | None) -> str | None:
+    """A name as printed (Arabic or Latin), without stray separators; None when nothing name-like."""
+    if not raw:
+        return None
+    value = _NAME_JUNK.sub("", clean(raw))
+    return value if re.search(r"[^\W\d_]{2,}", value) else None
+
+
+def number_value(raw: str | None) -> str | None:
+    """The first token that carries a digit (certificate and contract numbers: 45678, KW-2019/123)."""
+    if not raw:
+        return None
+    for token in clean(raw).split():
+        token = token.strip(":.,|")
+        if re.search(r"\d", token) and re.fullmatch(r"[A-Za-z0-9/\-]+", token):
+            return token
+    return None
+
+
+def date_value(raw: str | None, pivot_year: int | None = None) -> str | None:
+    found = parse_date(raw, pivot_year=pivot_year) if raw else None
+    return found.isoformat() if isinstance(found, date) else None
+
+
+def sex_value(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    words = fold(raw).split()
+    for code, names in vocabulary()["sex"].items():
+        folded = {fold(n) for n in names}
+        if words and words[0] in folded:
+            return code
+    return None

@@ -1,0 +1,77 @@
+"""The MRZ must agree with the printed page: a disagreement means tampering or a misread, never a choice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline.extraction.mrz import Mrz
+from pipeline.extraction.normalise import fold
+from pipeline.extraction.passport import PrintedPage
+from pipeline.models import Check
+
+# Characters OCR confuses on the printed page; equal after folding counts as the same number.
+_CONFUSABLE = str.maketrans("OQDIL5SZ8B", "0001155228")
+
+
+def _same_number(a: str, b: str) -> bool:
+    return a.translate(_CONFUSABLE) == b.translate(_CONFUSABLE)
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def check_number(mrz: Mrz, page: PrintedPage) -> Check:
+    name, number = "mrz_matches_printed_number", mrz.document_number
+    if any(_same_number(t, number) for t in page.number_tokens):
+        return Check(name, "pass", f"printed document number {number} matches the MRZ")
+    candidates = [page.labeled_number] if page.labeled_number else []
+    candidates += [t for t in page.number_tokens if _distance(t, number) <= 2]
+    if candidates:
+        return Check(name, "fail", f"printed document number {candidates[0]} differs from the MRZ's {number}")
+    return Check(name, "warn", "the printed document number could not be read to compare with the MRZ", "review")
+
+
+def _check_date(name: str, label: str, value: date | None, page: PrintedPage) -> Check:
+    if value is None:
+        return Check(name, "skip", f"no {label} in the MRZ")
+    # Printed two-digit years leave the century open, so years are compared within the century.
+    def parts(d: date) -> tuple[int, int, int]:
+        return d.year % 100, d.month, d.day
+
+    if any(parts(d) == parts(value) for d in page.dates):
+        return Check(name, "pass", f"printed {label} {value.isoformat()} matches the MRZ")
+    near = [d for d in page.dates if sum(a == b for a, b in zip(parts(d), parts(value), strict=True)) >= 2]
+    if near:
+        return Check(name, "fail", f"printed {label} {near[0].isoformat()} differs from the MRZ's {value.isoformat()}")
+    return Check(name, "warn", f"the printed {label} could not be read to compare with the MRZ", "review")
+
+
+def check_names(mrz: Mrz, page: PrintedPage) -> Check:
+    name = "mrz_matches_printed_names"
+    words = fold(page.text).upper().split()
+    wanted = (mrz.surname + " " + mrz.given_names).split()
+    # One OCR slip per name word is tolerated; a name missing entirely is only unsure (layouts vary).
+    missing = [w for w in wanted if not any(_distance(w, x) <= (1 if len(w) > 3 else 0) for x in words)]
+    if not wanted:
+        return Check(name, "warn", "the MRZ carries no name", "review")
+    if missing:
+        return Check(name, "warn", f"MRZ name words not found on the printed page: {' '.join(missing)}", "review")
+    return Check(name, "pass", "printed names match the MRZ")
+
+
+def check_mrz_matches_page(mrz: Mrz | None, page: PrintedPage) -> list[Check]:
+    if mrz is None:
+        return []
+    return [
+        check_number(mrz, page),
+        _check_date("mrz_matches_printed_birth_date", "date of birth", mrz.date_of_birth, page),
+        _check_date("mrz_matches_printed_expiry_date", "expiry date", mrz.expiry_date, page),
+        check_names(mrz, page),
+    ]

@@ -1,0 +1,28 @@
+"""Dates must be possible: nobody is born in the future, and birth < issue < expiry, start < end."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pipeline.models import Check
+
+NAME = "dates_plausible"
+# Fields that cannot lie after the decision date, and pairs that must be in order.
+_PAST = ("date_of_birth", "date_of_issue", "marriage_date")
+_ORDER = (("date_of_birth", "date_of_issue"), ("date_of_issue", "expiry_date"), ("date_of_birth", "expiry_date"),
+          ("start_date", "end_date"))
+
+
+def check_dates_plausible(fields: dict[str, Any], as_of: date) -> list[Check]:
+    dates = {k: date.fromisoformat(v) for k, v in fields.items() if k.endswith("_date") or k.startswith("date_")
+             if isinstance(v, str) and len(v) == 10}
+    if not dates:
+        return []
+    problems = [f"{k.replace('_', ' ')} {dates[k].isoformat()} is after {as_of.isoformat()}"
+                for k in _PAST if k in dates and dates[k] > as_of]
+    problems += [f"{a.replace('_', ' ')} {dates[a].isoformat()} is not before {b.replace('_', ' ')} "
+                 f"{dates[b].isoformat()}" for a, b in _ORDER if a in dates and b in dates and dates[a] >= dates[b]]
+    if problems:
+        return [Check(NAME, "fail", "; ".join(problems))]
+    return [Check(NAME, "pass", f"{len(dates)} dates in a possible order")]

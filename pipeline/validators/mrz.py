@@ -1,0 +1,24 @@
+"""MRZ check digits (ICAO 9303): every field digit and the composite must hold."""
+
+from __future__ import annotations
+
+from pipeline.extraction.mrz import Mrz
+from pipeline.models import Check
+
+NAME = "mrz_check_digits"
+
+
+def check_mrz(mrz: Mrz | None, doc_type: str) -> list[Check]:
+    if doc_type != "passport":
+        return []
+    if mrz is None:
+        return [Check(NAME, "fail", "no machine-readable zone could be read on the passport page", "review")]
+    if not mrz.valid:
+        return [Check(NAME, "fail", f"MRZ check digit fails for: {', '.join(mrz.failed)}", "reject")]
+    repaired = f" after repairing OCR look-alikes in {', '.join(mrz.corrected)}" if mrz.corrected else ""
+    checks = [Check(NAME, "pass", f"all {len(mrz.checks)} {mrz.format} check digits hold{repaired}")]
+    if mrz.guessed:
+        # A letter/digit swap the check digit confirms is likely, not certain (1 in 10 would pass by chance).
+        checks.append(Check("mrz_repair", "warn",
+                            f"MRZ {', '.join(mrz.guessed)} needed a letter/digit swap; confirm it by eye", "review"))
+    return checks
