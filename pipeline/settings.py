@@ -7,10 +7,12 @@ folders and ports by setting variables and calling `get_settings.cache_clear()`.
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +65,9 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     min_ocr_confidence: float = Field(default=60.0, ge=0, le=100)
 
+    # "Today" for expiry decisions is the ministry's day, not the server's (UTC) day.
+    timezone: str = "Asia/Kuwait"
+
     # Freshness rules (versioned YAML, data not code).
     rules_file: Path = Field(default_factory=lambda: Path(__file__).resolve().parent / "freshness/rules.yaml")
 
@@ -80,6 +85,15 @@ class Settings(BaseSettings):
         parts = value.split("+")
         if not all(p.isascii() and p.replace("_", "").isalnum() for p in parts):
             raise ValueError(f"must be Tesseract language codes joined by '+', got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"must be an IANA time zone such as Asia/Kuwait, got {value!r}") from None
         return value
 
     @field_validator("index_prefix")
@@ -102,6 +116,9 @@ class Settings(BaseSettings):
     @property
     def s3_port(self) -> int:
         return urlparse(self.s3_endpoint_url).port or 7070
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     def path(self, *parts: str) -> Path:
         """A path under the data directory (created lazily by whoever writes there)."""
