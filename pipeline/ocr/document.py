@@ -1,0 +1,168 @@
+"""`read_document`: a whole file to text, page by page, text layer first, OCR in parallel, cached."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from pipeline.models import PageText, TextResult
+from pipeline.ocr import engine, preprocess
+from pipeline.ocr.cache import TextCache, cache_key
+from pipeline.ocr.errors import OcrError
+from pipeline.ocr.images import image_frames, load_image, pdf_page_count, render_pdf_page
+from pipeline.ocr.mrz import mrz_lines, read_mrz
+from pipeline.ocr.textlayer import read_layers
+from pipeline.settings import Settings, get_settings
+
+# Line images are read at their own size and at twice it, each with and without layout analysis;
+# the reading Tesseract is most confident in wins (layout analysis sometimes drops a line outright).
+LINE_SCALES = (1.0, 2.0)
+LINE_PADDING = 20
+# A page read below this mean confidence may be sideways or upside down: ask OSD and read again.
+REORIENT_BELOW = 50.0
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to OCR: picklable, so a worker process renders or decodes the page itself."""
+
+    path: Path
+    kind: str  # "pdf" or "image"
+    index: int  # 0-based page or frame
+    number: int  # 1-based page number in the document
+    languages: str
+    dpi: int
+    max_pixels: int
+
+
+def read_document(path: Path, mime: str, sha256: str, settings: Settings | None = None) -> TextResult:
+    """The text of every page in logical order; raises OcrError (one-line reason) for unreadable input."""
+    settings = settings or get_settings()
+    path = Path(path)
+    fingerprint = engine.engine_fingerprint(settings.ocr_languages)
+    key = cache_key(sha256, fingerprint, _settings_part(settings))
+    cache = TextCache(settings.path("cache", "ocr"))
+    cached = cache.get(key, sha256)
+    if cached is not None:
+        return cached
+    started = time.perf_counter()
+    pages, jobs = _plan(path, mime, settings)
+    pages.extend(_run(jobs, settings.ocr_workers))
+    pages.sort(key=lambda p: p.number)
+    sources = {p.source for p in pages}
+    name = " + ".join(
+        part for part, used in (("pdfplumber", "text_layer" in sources),
+                                (engine.engine_name(settings.ocr_languages), "ocr" in sources)) if used
+    )
+    result = TextResult(sha256=sha256, pages=pages, engine=name, seconds=round(time.perf_counter() - started, 3))
+    cache.put(key, result)
+    return result
+
+
+def _settings_part(settings: Settings) -> dict[str, object]:
+    return {"languages": settings.ocr_languages, "dpi": settings.ocr_dpi, "max_pixels": settings.max_image_pixels}
+
+
+def _plan(path: Path, mime: str, settings: Settings) -> tuple[list[PageText], list[PageJob]]:
+    """Pages already read from the text layer, and the jobs for the pages that need OCR."""
+    def job(kind: str, index: int) -> PageJob:
+        return PageJob(path, kind, index, index + 1, settings.ocr_languages, settings.ocr_dpi,
+                       settings.max_image_pixels)
+
+    if mime == "application/pdf":
+        count = pdf_page_count(path)
+        if count > settings.max_pages:
+            raise OcrError(f"PDF has {count} pages, over the limit of {settings.max_pages}")
+        started = time.perf_counter()
+        try:
+            layers = read_layers(path)
+        except Exception:  # pdfminer raises many types; a broken layer just means OCR
+            layers = []
+        per_page = (time.perf_counter() - started) / max(count, 1)
+        done = [
+            PageText(number=i + 1, text=layer.text, source="text_layer", mean_confidence=100.0,
+                     seconds=round(per_page, 4), mrz=mrz_lines(layer.text.splitlines()))
+            for i, layer in enumerate(layers[:count]) if layer.usable
+        ]
+        have = {p.number for p in done}
+        return done, [job("pdf", i) for i in range(count) if i + 1 not in have]
+    if mime.startswith("image/"):
+        frames = image_frames(path, settings.max_image_pixels)
+        if frames > settings.max_pages:
+            raise OcrError(f"image has {frames} frames, over the limit of {settings.max_pages}")
+        return [], [job("image", i) for i in range(frames)]
+    raise OcrError(f"cannot read text from {mime or 'unknown type'}: only PDF and images are supported")
+
+
+def _run(jobs: list[PageJob], workers: int) -> list[PageText]:
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        return [ocr_page(j) for j in jobs]
+    # fork: workers start in milliseconds and inherit loaded modules; they run no threads of ours.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(ocr_page, jobs))
+
+
+def page_image(job: PageJob) -> Image.Image:
+    if job.kind == "pdf":
+        return render_pdf_page(job.path, job.index, job.dpi, job.max_pixels)
+    return load_image(job.path, job.index, job.max_pixels)
+
+
+def ocr_page(job: PageJob) -> PageText:
+    """Read one page image: clean it up, turn it upright, OCR it, and read its MRZ if it has one."""
+    started = time.perf_counter()
+    image = page_image(job)
+    if preprocess.is_single_line(image):
+        reading, rotation, mrz = read_line(image, job.languages), 0, None
+    else:
+        image = preprocess.even_illumination(preprocess.upscale_small_text(image, job.max_pixels))
+        image, _ = preprocess.deskew(image)
+        reading, rotation = engine.read(image, job.languages, engine.PSM_AUTO), 0
+        if reading.confidence < REORIENT_BELOW:
+            image, reading, rotation = _reorient(image, reading, job.languages)
+        mrz = read_mrz(image, reading.lines)
+    return PageText(
+        number=job.number,
+        text=reading.text,
+        source="ocr",
+        mean_confidence=round(reading.confidence, 2),
+        seconds=round(time.perf_counter() - started, 3),
+        words=reading.words,
+        rotation=rotation,
+        mrz=mrz,
+    )
+
+
+def read_line(image: Image.Image, languages: str) -> engine.Reading:
+    """A single text line: the most confident of a few readings (see LINE_SCALES)."""
+    best: engine.Reading | None = None
+    for scale in LINE_SCALES:
+        scaled = image if scale == 1.0 else image.resize(
+            (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+        padded = preprocess.pad(scaled, LINE_PADDING)
+        for psm in (engine.PSM_SINGLE_LINE, engine.PSM_RAW_LINE):
+            reading = engine.read(padded, languages, psm)
+            if reading.words and (best is None or reading.confidence > best.confidence):
+                best = reading
+    return best or engine.Reading([])
+
+
+def _reorient(
+    image: Image.Image, reading: engine.Reading, languages: str
+) -> tuple[Image.Image, engine.Reading, int]:
+    """Turn a page OSD says is not upright, keeping whichever reading is more confident."""
+    found = engine.detect_rotation(image)
+    if not found or found[0] == 0:
+        return image, reading, 0
+    turned, _ = preprocess.deskew(image.rotate(-found[0], expand=True, fillcolor=255))
+    second = engine.read(turned, languages, engine.PSM_AUTO)
+    if second.confidence > reading.confidence:
+        return turned, second, found[0]
+    return image, reading, 0

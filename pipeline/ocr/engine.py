@@ -1,0 +1,133 @@
+"""Tesseract through pytesseract: word boxes and confidences, orientation, engine fingerprint.
+
+Each Tesseract process is held to one thread (OMP_THREAD_LIMIT=1): parallelism comes from running
+one process per page, and letting OpenMP threads compete with those processes makes both slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytesseract
+from PIL import Image
+
+from pipeline.models import OcrWord
+from pipeline.ocr.arabic import normalize_text
+from pipeline.ocr.errors import OcrError
+
+# Page segmentation modes (tesseract --help-psm).
+PSM_AUTO = 3  # full layout analysis: columns, blocks, then lines
+PSM_SINGLE_LINE = 7
+PSM_RAW_LINE = 13  # one line, bypassing layout analysis (which sometimes drops a whole line)
+PSM_SPARSE = 11  # scattered text with no order: labels and values on forms, stamps
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+
+
+@dataclass(frozen=True)
+class Line:
+    words: list[OcrWord]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        left = min(w.box[0] for w in self.words)
+        top = min(w.box[1] for w in self.words)
+        right = max(w.box[0] + w.box[2] for w in self.words)
+        bottom = max(w.box[1] + w.box[3] for w in self.words)
+        return left, top, right - left, bottom - top
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What Tesseract saw in one image: lines of words in reading order."""
+
+    lines: list[Line]
+
+    @property
+    def words(self) -> list[OcrWord]:
+        return [w for line in self.lines for w in line.words]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def confidence(self) -> float:
+        """Mean word confidence weighted by word length (a misread long word matters more)."""
+        words = self.words
+        total = sum(len(w.text) for w in words)
+        return sum(w.confidence * len(w.text) for w in words) / total if total else 0.0
+
+
+def _limit_threads() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = None) -> Reading:
+    """Run Tesseract on one image and group its words into lines (in Tesseract's reading order)."""
+    _limit_threads()
+    config = f"--psm {psm}"
+    if whitelist:
+        config += f" -c tessedit_char_whitelist={whitelist}"
+    try:
+        data = pytesseract.image_to_data(image, lang=languages, config=config, output_type=pytesseract.Output.DICT)
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as exc:
+        raise OcrError(f"tesseract failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from None
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for i, raw in enumerate(data["text"]):
+        text = normalize_text(raw or "").strip()
+        confidence = float(data["conf"][i])
+        if not text or confidence < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+        lines.setdefault(key, []).append(OcrWord(text, round(confidence, 2), box))
+    return Reading([Line(words) for words in lines.values()])
+
+
+def detect_rotation(image: Image.Image) -> tuple[int, float] | None:
+    """Clockwise degrees (0/90/180/270) the page must turn to be upright and OSD's confidence,
+    or None when there is too little text to tell."""
+    _limit_threads()
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:
+        return None  # "Too few characters": nothing to orient by
+    return int(osd["rotate"]) % 360, float(osd["orientation_conf"])
+
+
+@cache
+def tessdata_dir() -> Path:
+    listing = subprocess.run(
+        [pytesseract.pytesseract.tesseract_cmd, "--list-langs"], capture_output=True, text=True, check=False
+    )
+    match = re.search(r'"([^"]+)"', listing.stdout + listing.stderr)
+    if not match:
+        raise OcrError("tesseract is not installed or lists no language models")
+    return Path(match.group(1))
+
+
+@cache
+def engine_fingerprint(languages: str) -> str:
+    """Tesseract's version and a checksum of every model used, so upgrades invalidate cached text."""
+    version = str(pytesseract.get_tesseract_version())
+    digest = hashlib.sha256(version.encode())
+    for lang in sorted({*languages.split("+"), "eng", "osd"}):
+        model = tessdata_dir() / f"{lang}.traineddata"
+        if not model.exists():
+            raise OcrError(f"tesseract language model {lang!r} is not installed ({model})")
+        digest.update(lang.encode() + hashlib.sha256(model.read_bytes()).digest())
+    return f"tesseract {version} {languages} {digest.hexdigest()[:16]}"
+
+
+def engine_name(languages: str) -> str:
+    return f"tesseract {pytesseract.get_tesseract_version()} {languages}"

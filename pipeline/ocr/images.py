@@ -1,0 +1,89 @@
+"""Page images from files: decoded images with EXIF orientation, and PDF pages rasterised.
+
+The pixel limit is checked from the header before any pixel is decoded, so a decompression bomb
+is refused without allocating it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from contextlib import closing
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from pipeline.ocr.errors import OcrError
+
+POINTS_PER_INCH = 72
+
+
+def _check_pixels(width: int, height: int, limit: int, what: str) -> None:
+    if width * height > limit:
+        raise OcrError(f"{what} is {width}x{height} pixels, over the limit of {limit} pixels")
+
+
+def image_frames(path: Path, max_pixels: int) -> int:
+    """How many pages (frames) an image file holds, refusing oversized or undecodable files."""
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                _check_pixels(image.width, image.height, max_pixels, "image")
+                return getattr(image, "n_frames", 1)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError) as exc:
+        raise OcrError(f"image cannot be decoded: {exc}") from None
+
+
+def load_image(path: Path, frame: int, max_pixels: int) -> Image.Image:
+    """One frame as an upright 8-bit grayscale image (EXIF orientation applied)."""
+    _register_heif()
+    try:
+        with Image.open(path) as image:
+            _check_pixels(image.width, image.height, max_pixels, "image")
+            image.seek(frame)
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode in ("RGBA", "LA", "P"):
+                # Transparent areas are paper, not ink: flatten onto white before dropping colour.
+                rgba = upright.convert("RGBA")
+                background = Image.new("RGBA", rgba.size, "white")
+                upright = Image.alpha_composite(background, rgba)
+            return upright.convert("L")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
+        raise OcrError(f"image cannot be decoded: {exc}") from None
+
+
+def pdf_page_count(path: Path) -> int:
+    import pypdfium2
+
+    try:
+        with _open_pdf(path) as pdf:
+            return len(pdf)
+    except pypdfium2.PdfiumError as exc:
+        raise OcrError(f"PDF cannot be opened: {exc}") from None
+
+
+def render_pdf_page(path: Path, index: int, dpi: int, max_pixels: int) -> Image.Image:
+    """Rasterise one PDF page to grayscale at `dpi`, lowering the resolution for oversized pages."""
+    with _open_pdf(path) as pdf:
+        page = pdf[index]
+        width_pt, height_pt = page.get_size()
+        scale = dpi / POINTS_PER_INCH
+        pixels = width_pt * scale * height_pt * scale
+        if pixels > max_pixels:
+            scale *= (max_pixels / pixels) ** 0.5
+        bitmap = page.render(scale=scale, grayscale=True)
+        return bitmap.to_pil().convert("L")
+
+
+def _open_pdf(path: Path) -> closing:
+    import pypdfium2
+
+    return closing(pypdfium2.PdfDocument(str(path)))
+
+
+def _register_heif() -> None:
+    # Registering is idempotent; done on use so importing this module changes nothing.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
