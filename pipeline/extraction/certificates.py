@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.extraction.labels import labeled_values
-from pipeline.extraction.values import date_value, name_value, number_value, sex_value
+from pipeline.extraction.values import date_value, name_value, number_value, sex_in_text, sex_value
 
 
 def extract_marriage(text: str) -> dict[str, object]:
@@ -21,7 +21,7 @@ def extract_birth(text: str) -> dict[str, object]:
     return {
         "certificate_number": number_value(raw.get("certificate_number")),
         "child_name": name_value(raw.get("child_name")),
-        "sex": sex_value(raw.get("sex")),
+        "sex": sex_value(raw.get("sex")) or sex_in_text(text),
         "date_of_birth": date_value(raw.get("date_of_birth")),
         "father_name": name_value(raw.get("father_name")),
         "mother_name": name_value(raw.get("mother_name")),

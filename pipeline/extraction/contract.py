@@ -33,9 +33,10 @@ def salary_kwd(raw: str | None) -> float | None:
     return _amount(bare.group(1)) if bare else None
 
 
-def _amount(text: str) -> float:
+def _amount(text: str) -> float | None:
     text = text.replace("٫", ".").replace(",", "").replace(" ", "")
-    return round(float(text), 3)
+    amount = round(float(text), 3)
+    return amount or None  # a zero salary is a misread, not a value
 
 
 def duration_months(raw: str | None) -> int | None:

@@ -90,6 +90,15 @@ def _named_month_dates(text: str, pivot: int) -> list[FoundDate]:
     for m in pattern.finditer(folded):
         month, hijri_month = words[m.group(1)]
         before = re.search(r"(\d{1,2})\s*$", folded[max(0, m.start() - 6):m.start()])
+        year_first = re.search(r"(\d{4})\s*$", folded[max(0, m.start() - 8):m.start()])
+        if year_first:  # right-to-left text may come out as "2008 أبريل 3"
+            day_after = re.match(r"\s*(\d{1,2})(?!\d)", folded[m.end():])
+            if day_after:
+                value = _make(int(year_first.group(1)), month, int(day_after.group(1)), hijri_month)
+                if value:
+                    out.append(FoundDate(value, m.start() - len(year_first.group(0)), m.end() + day_after.end(),
+                                         hijri_month))
+            continue
         # Bilingual month words ("AUG/AOUT") may sit between the month and the year.
         after = re.match(r"\s*(?:[/\-]?\s*[^\W\d]+\s*)?[,.\-/]?\s*(?:(\d{1,2})\s*,?\s+)?(\d{4}|\d{2})(?!\d)",
                          folded[m.end():])

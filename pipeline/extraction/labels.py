@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extraction.dates import fold_keep_positions
-from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.normalise import clean, edit_distance, fold
 from pipeline.extraction.vocabulary import vocabulary
 
-_SEPARATORS = " :：;|/\\-–—_.،,()[]"
+_SEPARATORS = " :：;|/\\-–—_.،,()[]*«»"
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,31 @@ def _label_pattern(doc_type: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![^\W_])({alternatives})(?![^\W_])"), owners
 
 
+def _allowed_slips(label: str) -> int:
+    # OCR misreads a letter or two in a label; short labels must match exactly or they match values.
+    return 0 if len(label) < 6 else 1
+
+
+def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[_Hit]:
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", folded)]
+    found: list[_Hit] = []
+    for label in sorted(owners, key=len, reverse=True):
+        slips, size = _allowed_slips(label), len(label.split())
+        if not slips:
+            continue
+        for i in range(len(words) - size + 1):
+            start, end = words[i][0], words[i + size - 1][1]
+            if any(h.start < end and start < h.end for h in taken + found):
+                continue
+            if edit_distance(" ".join(folded[start:end].split()), label) <= slips:
+                found.append(_Hit(owners[label], start, end))
+    return found
+
+
 def _hits(folded: str, doc_type: str) -> list[_Hit]:
     pattern, owners = _label_pattern(doc_type)
     hits = [_Hit(owners[m.group(1)], m.start(), m.end()) for m in pattern.finditer(folded)]
+    hits = sorted(hits + _fuzzy_hits(folded, owners, hits), key=lambda h: h.start)
     # The pattern already prefers the longest label at a position; merge a field's bilingual
     # repeats ("اسم الزوج / Husband's Name") into one hit.
     merged: list[_Hit] = []

@@ -21,7 +21,8 @@ _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "
 _ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
                 "D": "0", "Q": "0"}
 _MAX_SWAPS = 1
-_FILLER_LOOKALIKES = "KXSZ«‹"
+_FILLER_LOOKALIKES = "KXSZCE«‹"
+_FILLER_LIKELY = "KXZC<"  # letters that rarely end a name in a run
 _MAX_CANDIDATES = 512
 
 
@@ -151,11 +152,17 @@ def _letters(value: str) -> str:
     return "".join(_AS_LETTER.get(c, c) for c in value)
 
 
+def _strip_padding(text: str) -> str:
+    """Drop the filler padding after the names, however OCR rendered the `<` characters."""
+    text = re.sub(rf"<[<{_FILLER_LOOKALIKES}]*$", "", text)
+    tail = re.search(rf"[{_FILLER_LOOKALIKES}]{{3,}}$", text)
+    if tail and sum(c in _FILLER_LIKELY for c in tail.group()) >= 0.6 * len(tail.group()):
+        text = text[:tail.start()]
+    return text
+
+
 def _names(field_text: str) -> tuple[str, str]:
-    # A trailing run of filler look-alikes that starts with a real filler, or is too long to be
-    # the end of a name, is padding.
-    field_text = re.sub(rf"(<[<{_FILLER_LOOKALIKES}]*|[<{_FILLER_LOOKALIKES}]{{3,}})$", "", _letters(field_text))
-    surname, _, given = field_text.partition("<<")
+    surname, _, given = _strip_padding(_letters(field_text)).partition("<<")
     return surname.replace("<", " ").strip(), re.sub(r"<+", " ", given).strip()
 
 

@@ -45,3 +45,12 @@ def sex_value(raw: str | None) -> str | None:
         if words and words[0] in folded:
             return code
     return None
+
+
+def sex_in_text(text: str) -> str | None:
+    """A sex word anywhere in the text, when its label was misread: only whole words of three letters
+    or more (never "M"/"F"), and only when the text names one sex."""
+    words = set(fold(text).split())
+    codes = {code for code, names in vocabulary()["sex"].items()
+             for name in names if len(fold(name)) >= 3 and fold(name) in words}
+    return codes.pop() if len(codes) == 1 else None

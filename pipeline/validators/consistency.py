@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.extraction.mrz import Mrz
-from pipeline.extraction.normalise import fold
+from pipeline.extraction.normalise import edit_distance, fold
 from pipeline.extraction.passport import PrintedPage
 from pipeline.models import Check
 
@@ -17,22 +17,12 @@ def _same_number(a: str, b: str) -> bool:
     return a.translate(_CONFUSABLE) == b.translate(_CONFUSABLE)
 
 
-def _distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def check_number(mrz: Mrz, page: PrintedPage) -> Check:
     name, number = "mrz_matches_printed_number", mrz.document_number
     if any(_same_number(t, number) for t in page.number_tokens):
         return Check(name, "pass", f"printed document number {number} matches the MRZ")
     candidates = [page.labeled_number] if page.labeled_number else []
-    candidates += [t for t in page.number_tokens if _distance(t, number) <= 2]
+    candidates += [t for t in page.number_tokens if edit_distance(t, number) <= 2]
     if candidates:
         return Check(name, "fail", f"printed document number {candidates[0]} differs from the MRZ's {number}")
     return Check(name, "warn", "the printed document number could not be read to compare with the MRZ", "review")
@@ -58,7 +48,7 @@ def check_names(mrz: Mrz, page: PrintedPage) -> Check:
     words = fold(page.text).upper().split()
     wanted = (mrz.surname + " " + mrz.given_names).split()
     # One OCR slip per name word is tolerated; a name missing entirely is only unsure (layouts vary).
-    missing = [w for w in wanted if not any(_distance(w, x) <= (1 if len(w) > 3 else 0) for x in words)]
+    missing = [w for w in wanted if not any(edit_distance(w, x) <= (1 if len(w) > 3 else 0) for x in words)]
     if not wanted:
         return Check(name, "warn", "the MRZ carries no name", "review")
     if missing:
