@@ -7,7 +7,8 @@ is refused without allocating it.
 from __future__ import annotations
 
 import warnings
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -24,33 +25,37 @@ def _check_pixels(width: int, height: int, limit: int, what: str) -> None:
 
 def image_frames(path: Path, max_pixels: int) -> int:
     """How many pages (frames) an image file holds, refusing oversized or undecodable files."""
+    with _opened(path, max_pixels) as image:
+        return getattr(image, "n_frames", 1)
+
+
+@contextmanager
+def _opened(path: Path, max_pixels: int) -> Iterator[Image.Image]:
+    """Open an image (header only) after checking its size against our own pixel limit."""
     _register_heif()
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our limit is checked below; Pillow's own warning would only repeat it less clearly.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 _check_pixels(image.width, image.height, max_pixels, "image")
-                return getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError) as exc:
+                yield image
+    except Image.DecompressionBombError:
+        raise OcrError(f"image has more pixels than the limit of {max_pixels} (decompression bomb)") from None
+    except (UnidentifiedImageError, OSError) as exc:
         raise OcrError(f"image cannot be decoded: {exc}") from None
 
 
 def load_image(path: Path, frame: int, max_pixels: int) -> Image.Image:
     """One frame as an upright 8-bit grayscale image (EXIF orientation applied)."""
-    _register_heif()
-    try:
-        with Image.open(path) as image:
-            _check_pixels(image.width, image.height, max_pixels, "image")
-            image.seek(frame)
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode in ("RGBA", "LA", "P"):
-                # Transparent areas are paper, not ink: flatten onto white before dropping colour.
-                rgba = upright.convert("RGBA")
-                background = Image.new("RGBA", rgba.size, "white")
-                upright = Image.alpha_composite(background, rgba)
-            return upright.convert("L")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
-        raise OcrError(f"image cannot be decoded: {exc}") from None
+    with _opened(path, max_pixels) as image:
+        image.seek(frame)
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode in ("RGBA", "LA", "P"):
+            # Transparent areas are paper, not ink: flatten onto white before dropping colour.
+            rgba = upright.convert("RGBA")
+            upright = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+        return upright.convert("L")
 
 
 def pdf_page_count(path: Path) -> int:

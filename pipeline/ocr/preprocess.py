@@ -40,7 +40,7 @@ def even_illumination(image: Image.Image) -> Image.Image:
     paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(6)).resize(image.size)
     ratio = np.asarray(image, dtype=np.float32) / np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
     evened = Image.fromarray(np.clip(ratio * 255.0, 0, 255).astype(np.uint8))
-    return ImageOps.autocontrast(evened, cutoff=(1, 0))
+    return ImageOps.autocontrast(evened)
 
 
 def _reduced(image: Image.Image) -> tuple[Image.Image, float]:
