@@ -195,7 +195,8 @@ class _Reader:
         return value, digit
 
     def confirm_repairs(self) -> None:
-        """A repair is only believed when the composite check, computed over it, also holds."""
+        """A repair is only believed when the composite check, computed over it, also holds (this catches a
+        misread check digit; it cannot confirm a document-number swap, which weighs the same in both)."""
         composite = next((c for c in self.checks if c.name == "composite"), None)
         if composite is not None and not composite.valid:
             for check in self.checks:

@@ -18,7 +18,8 @@ def check_mrz(mrz: Mrz | None, doc_type: str) -> list[Check]:
     repaired = f" after repairing OCR look-alikes in {', '.join(mrz.corrected)}" if mrz.corrected else ""
     checks = [Check(NAME, "pass", f"all {len(mrz.checks)} {mrz.format} check digits hold{repaired}")]
     if mrz.guessed:
-        # A letter/digit swap the check digit confirms is likely, not certain (1 in 10 would pass by chance).
+        # A letter/digit swap the check digit confirms is likely, not certain: one in ten swaps would pass
+        # by chance, and the composite weighs the number exactly as its own check digit does.
         checks.append(Check("mrz_repair", "warn",
                             f"MRZ {', '.join(mrz.guessed)} needed a letter/digit swap; confirm it by eye", "review"))
     return checks

@@ -1,0 +1,54 @@
+"""Certificates are read by their labels, in any wording the vocabulary lists, Arabic or bilingual."""
+
+from pipeline.extraction.certificates import extract_birth, extract_marriage
+
+
+def test_arabic_marriage_certificate_with_indic_digits_and_hijri_date():
+    text = """وثيقة عقد زواج
+رقم القيد : ٤٥٦٧٨
+الزوج : محمد أحمد العنزي
+الزوجة : فاطمة حسن الشمري
+تاريخ عقد الزواج : 1445/09/01 هـ
+"""
+    assert extract_marriage(text) == {
+        "certificate_number": "45678", "husband_name": "محمد أحمد العنزي", "wife_name": "فاطمة حسن الشمري",
+        "marriage_date": "2024-03-11",
+    }
+
+
+def test_bilingual_marriage_certificate_with_value_on_next_line():
+    text = """Marriage Certificate وثيقة زواج
+Certificate No. رقم الوثيقة
+9344096
+Name of Husband اسم الزوج
+علي كريم الحربي
+Wife's Name اسم الزوجة
+مريم وليد حسين
+Date of Marriage تاريخ الزواج
+23 أبريل 2008
+"""
+    fields = extract_marriage(text)
+    assert fields == {"certificate_number": "9344096", "husband_name": "علي كريم الحربي",
+                      "wife_name": "مريم وليد حسين", "marriage_date": "2008-04-23"}
+
+
+def test_birth_certificate_labels_with_ocr_slip_and_sex_words():
+    text = """شهادة ميلاد
+رقم الشبادة : 67124538
+اسم الطفل : وليد سالم الخالدي
+النوع : ذكر
+تاريخ الميلاد : 22 فبراير 2011
+اسم الوالد : سالم حسن الخالدي
+اسم الوالدة : ليلى خالد البدر
+"""
+    fields = extract_birth(text)
+    assert fields["certificate_number"] == "67124538"  # "الشبادة" is one OCR slip from "الشهادة"
+    assert fields["sex"] == "M" and fields["date_of_birth"] == "2011-02-22"
+    assert fields["father_name"] == "سالم حسن الخالدي" and fields["mother_name"] == "ليلى خالد البدر"
+    assert extract_birth(text.replace("ذكر", "Female"))["sex"] == "F"
+
+
+def test_missing_label_gives_null_not_a_guess():
+    fields = extract_birth("شهادة ميلاد\nاسم المولود : سارة\n")
+    assert fields["child_name"] == "سارة"
+    assert fields["certificate_number"] is None and fields["mother_name"] is None

@@ -1,0 +1,45 @@
+"""Employment contracts: parties, title, term and monthly salary in its printed forms."""
+
+import pytest
+
+from pipeline.extraction.contract import extract_contract, salary_kwd
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("KWD 650.000", 650.0), ("650 د.ك", 650.0), ("٦٥٠ دينار", 650.0), ("K.D. 1,250.500", 1250.5),
+     ("450 KD", 450.0), ("٧٥٠ دينار كويتي", 750.0), ("0 دينار", None), ("negotiable", None)],
+)
+def test_salary_forms(text, amount):
+    assert salary_kwd(text) == amount
+
+
+def test_english_contract_with_end_date():
+    text = """EMPLOYMENT CONTRACT
+Contract No.: 2024/1187
+Employer: Gulf Star Trading Co
+Employee: Rajesh Kumar
+Job Title: Accountant
+Commencement Date: 01/03/2024
+Contract End Date: 28/02/2026
+Monthly Salary: KWD 650.000
+"""
+    assert extract_contract(text) == {
+        "contract_number": "2024/1187", "employer_name": "Gulf Star Trading Co", "employee_name": "Rajesh Kumar",
+        "job_title": "Accountant", "start_date": "2024-03-01", "end_date": "2026-02-28", "monthly_salary_kwd": 650.0,
+    }
+
+
+def test_arabic_contract_with_duration_gives_end_date():
+    text = """عقد عمل
+رقم العقد : 2023/83207
+صاحب العمل : شركة البحر الأزرق
+الطرف الثاني : سالم خالد العنزي
+المسمى الوظيفي : مدير مبيعات
+تاريخ المباشرة : 2025-10-05
+مدة العقد : سنتان
+الأجر الشهري : ٤٥٠ د.ك
+"""
+    fields = extract_contract(text)
+    assert fields["start_date"] == "2025-10-05" and fields["end_date"] == "2027-10-04"
+    assert fields["employee_name"] == "سالم خالد العنزي" and fields["monthly_salary_kwd"] == 450.0

@@ -1,0 +1,39 @@
+"""Dates as printed: orders, separators, month names (English, French, Arabic), digit systems, Hijri."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.extraction.dates import find_dates, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12/08/1974", date(1974, 8, 12)),
+        ("1974-08-12", date(1974, 8, 12)),
+        ("12.08.1974", date(1974, 8, 12)),
+        ("12 AUG/AOUT 74", date(1974, 8, 12)),
+        ("August 12, 1974", date(1974, 8, 12)),
+        ("١٢/٠٨/١٩٧٤", date(1974, 8, 12)),
+        ("۱۲/۰۸/۱۹۷۴", date(1974, 8, 12)),
+        ("15 مارس 2020", date(2020, 3, 15)),
+        ("٣ يناير ٢٠١٩", date(2019, 1, 3)),
+        ("2008 أبريل 3", date(2008, 4, 3)),  # right-to-left line as OCR emits it
+        ("1 رمضان 1445 هـ", date(2024, 3, 11)),
+        ("1445/09/01 هـ", date(2024, 3, 11)),
+        ("Date of Birth: 03.11.1990 Place", date(1990, 11, 3)),
+    ],
+)
+def test_printed_dates(text, expected):
+    assert parse_date(text, pivot_year=2026) == expected
+
+
+def test_impossible_dates_are_not_dates():
+    assert parse_date("31/02/2020") is None
+    assert parse_date("no date here") is None
+
+
+def test_several_dates_in_order():
+    found = find_dates("born 01/02/1990, issued 2015-06-30")
+    assert [d.value for d in found] == [date(1990, 2, 1), date(2015, 6, 30)]
