@@ -1,32 +1,25 @@
-"""Text folding used to compare what OCR read with labels, vocabularies and ground truth."""
+"""Text folding used to compare what OCR read with labels, vocabularies and ground truth.
+
+Built on the text stage's Arabic normalisation (pipeline.ocr.arabic) so both stages fold alike.
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي",
-                              "ـ": None, "٫": ".", "٬": ",", "،": ","})
-_DIACRITICS = re.compile(r"[\u064B-\u065F\u0670\u06D6-\u06ED]")
+from pipeline.ocr.arabic import fold_for_matching, normalize_text, strip_diacritics
 
-
-def ascii_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits as ASCII digits."""
-    return text.translate(_DIGITS)
+_PUNCTUATION = str.maketrans({"٫": ".", "٬": ",", "،": ",", "é": "e", "û": "u", "’": "'"})
 
 
 def clean(text: str) -> str:
-    """Presentation forms undone, digits ASCII, diacritics and tatweel removed, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _DIACRITICS.sub("", ascii_digits(text)).replace("ـ", "")
-    return re.sub(r"[ \t\u200e\u200f\u202a-\u202e]+", " ", text).strip()
+    """One line as printed: presentation forms undone, digits ASCII, no diacritics or bidi marks."""
+    return " ".join(strip_diacritics(normalize_text(text)).split())
 
 
 def fold(text: str) -> str:
-    """A comparison key: `clean`, lower case, Arabic letter variants folded, punctuation dropped."""
-    text = clean(text).translate(_ARABIC_FOLD).casefold()
-    text = text.replace("é", "e").replace("û", "u").replace("’", "'")
+    """A comparison key: letter variants folded, lower case, punctuation dropped."""
+    text = fold_for_matching(text).translate(_PUNCTUATION).casefold().replace("ؤ", "و").replace("ئ", "ي")
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", text)).strip()
 
 

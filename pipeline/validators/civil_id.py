@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pipeline.extraction.normalise import ascii_digits
 from pipeline.models import Check
+from pipeline.ocr.arabic import normalize_digits
 
 NAME = "civil_id"
 _WEIGHTS = (2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -39,7 +39,7 @@ def check_civil_ids(text: str) -> list[Check]:
 
     A failure is "review", not "reject": one misread digit breaks the check digit, and the text came from OCR.
     """
-    numbers = sorted(set(_CANDIDATE.findall(ascii_digits(text))))
+    numbers = sorted(set(_CANDIDATE.findall(normalize_digits(text))))
     if not numbers:
         return []
     bad = [f"{n} ({civil_id_problem(n)})" for n in numbers if civil_id_problem(n)]
