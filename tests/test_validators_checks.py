@@ -1,0 +1,70 @@
+"""Required fields, OCR confidence, declared type, MRZ check digits and MRZ-versus-page consistency."""
+
+from datetime import date
+
+from pipeline.extraction.mrz import parse_mrz
+from pipeline.extraction.passport import printed_page
+from pipeline.models import PageText, TextResult, status_from_checks
+from pipeline.validators.consistency import check_mrz_matches_page
+from pipeline.validators.declared_type import check_declared_type
+from pipeline.validators.fields import check_required_fields
+from pipeline.validators.mrz import check_mrz
+from pipeline.validators.ocr_quality import check_ocr_confidence
+
+TODAY = date(2010, 1, 1)
+MRZ = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+PAGE = """PASSPORT
+Passport No. {number}
+Surname ERIKSSON
+Given names ANNA MARIA
+Date of birth {birth}
+Date of expiry 15 APR/AVR 12
+"""
+
+
+def _page(number="L898902C3", birth="12 AUG/AOUT 74"):
+    return printed_page(PAGE.format(number=number, birth=birth), TODAY)
+
+
+def test_missing_fields_need_review_and_unknown_type_is_named():
+    (check,) = check_required_fields("marriage_certificate", {"certificate_number": "1", "husband_name": "x"})
+    assert check.outcome == "fail" and check.severity == "review" and "wife_name" in check.detail
+    assert "not be recognised" in check_required_fields("unknown", {})[0].detail
+
+
+def test_low_ocr_confidence_needs_review():
+    text = TextResult("s", [PageText(1, "some text", "ocr", 41.5, 0.1)], "tesseract", 0.1)
+    (check,) = check_ocr_confidence(text, 60.0)
+    assert check.outcome == "fail" and check.severity == "review" and "41.5" in check.detail
+    assert check_ocr_confidence(text, 40.0)[0].outcome == "pass"
+
+
+def test_declared_type_is_checked_not_trusted():
+    assert check_declared_type("passport", "birth_certificate")[0].severity == "review"
+    assert check_declared_type(None, "passport")[0].outcome == "skip"
+
+
+def test_mrz_check_digit_failure_rejects_and_missing_mrz_needs_review():
+    bad = parse_mrz([MRZ[0], MRZ[1].replace("F1204159", "F1204158")], today=TODAY)
+    assert status_from_checks(check_mrz(bad, "passport")) == "rejected"
+    assert status_from_checks(check_mrz(None, "passport")) == "needs_review"
+    swapped = parse_mrz([MRZ[0], MRZ[1].replace("L898902C3", "L8989O2C3")], today=TODAY)
+    assert status_from_checks(check_mrz(swapped, "passport")) == "needs_review"
+
+
+def test_printed_page_agreeing_with_mrz_passes():
+    checks = check_mrz_matches_page(parse_mrz(MRZ, today=TODAY), _page())
+    assert [c.outcome for c in checks] == ["pass"] * 4
+
+
+def test_tampered_printed_number_or_date_rejects():
+    mrz = parse_mrz(MRZ, today=TODAY)
+    number = check_mrz_matches_page(mrz, _page(number="L898912C3"))[0]
+    assert number.outcome == "fail" and number.severity == "reject" and "L898912C3" in number.detail
+    birth = check_mrz_matches_page(mrz, _page(birth="12/08/1975"))[1]
+    assert birth.outcome == "fail" and birth.severity == "reject"
+
+
+def test_unreadable_printed_number_needs_review_not_a_pass():
+    (number, *_) = check_mrz_matches_page(parse_mrz(MRZ, today=TODAY), printed_page("PASSPORT\n", TODAY))
+    assert number.outcome == "warn" and number.severity == "review"
