@@ -23,6 +23,8 @@ from pipeline.settings import Settings, get_settings
 # the reading Tesseract is most confident in wins (layout analysis sometimes drops a line outright).
 LINE_SCALES = (1.0, 2.0)
 LINE_PADDING = 20
+# Tesseract models for languages written in Arabic script.
+ARABIC_SCRIPT_MODELS = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "kur_ara", "Arabic"})
 # A page read below this mean confidence may be sideways or upside down: ask OSD and read again.
 REORIENT_BELOW = 50.0
 
@@ -141,17 +143,29 @@ def ocr_page(job: PageJob) -> PageText:
 
 
 def read_line(image: Image.Image, languages: str) -> engine.Reading:
-    """A single text line: the most confident of a few readings (see LINE_SCALES)."""
-    best: engine.Reading | None = None
+    """A single text line: read once with every language, then again with only the languages of the
+    script that dominates (Latin models hallucinate Latin words inside Arabic lines and back), keeping
+    the most confident of those readings (see LINE_SCALES)."""
+    first = engine.read(preprocess.pad(image, LINE_PADDING), languages, engine.PSM_SINGLE_LINE)
+    focused = script_languages(languages, first.text)
+    best = first if focused == languages else engine.Reading([])
     for scale in LINE_SCALES:
         scaled = image if scale == 1.0 else image.resize(
             (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
         padded = preprocess.pad(scaled, LINE_PADDING)
         for psm in (engine.PSM_SINGLE_LINE, engine.PSM_RAW_LINE):
-            reading = engine.read(padded, languages, psm)
-            if reading.words and (best is None or reading.confidence > best.confidence):
+            reading = engine.read(padded, focused, psm)
+            if reading.words and (not best.words or reading.confidence > best.confidence):
                 best = reading
-    return best or engine.Reading([])
+    return best
+
+
+def script_languages(languages: str, sample: str) -> str:
+    """The subset of `languages` for the script most of `sample`'s letters are in (all if unsure)."""
+    arabic = sum("\u0600" <= c <= "\u06ff" for c in sample)
+    latin = sum(c.isascii() and c.isalpha() for c in sample)
+    wanted = [lang for lang in languages.split("+") if (lang in ARABIC_SCRIPT_MODELS) == (arabic >= latin)]
+    return "+".join(wanted) or languages
 
 
 def _reorient(

@@ -29,7 +29,7 @@ def otsu_threshold(gray: np.ndarray) -> int:
 
 def ink_mask(image: Image.Image) -> np.ndarray:
     gray = np.asarray(image)
-    return gray < otsu_threshold(gray)
+    return gray <= otsu_threshold(gray)
 
 
 def even_illumination(image: Image.Image) -> Image.Image:
