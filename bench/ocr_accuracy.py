@@ -15,16 +15,13 @@ import argparse
 import hashlib
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pipeline.ocr import fold_for_matching, read_document  # noqa: E402
-from pipeline.settings import settings_with  # noqa: E402
+from pipeline.ocr import fold_for_matching, read_document
+from pipeline.settings import settings_with
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared/eval/public/arabic-lines"
 

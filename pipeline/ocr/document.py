@@ -146,7 +146,8 @@ def read_line(image: Image.Image, languages: str) -> engine.Reading:
     """A single text line: read once with every language, then again with only the languages of the
     script that dominates (Latin models hallucinate Latin words inside Arabic lines and back), keeping
     the most confident of those readings (see LINE_SCALES)."""
-    first = engine.read(preprocess.pad(image, LINE_PADDING), languages, engine.PSM_SINGLE_LINE)
+    first = engine.read(preprocess.pad(image, LINE_PADDING), languages, engine.PSM_SINGLE_LINE).to_original(
+        1.0, LINE_PADDING)
     focused = script_languages(languages, first.text)
     best = first if focused == languages else engine.Reading([])
     for scale in LINE_SCALES:
@@ -154,7 +155,7 @@ def read_line(image: Image.Image, languages: str) -> engine.Reading:
             (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
         padded = preprocess.pad(scaled, LINE_PADDING)
         for psm in (engine.PSM_SINGLE_LINE, engine.PSM_RAW_LINE):
-            reading = engine.read(padded, focused, psm)
+            reading = engine.read(padded, focused, psm).to_original(scale, LINE_PADDING)
             if reading.words and (not best.words or reading.confidence > best.confidence):
                 best = reading
     return best

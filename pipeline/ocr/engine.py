@@ -67,6 +67,17 @@ class Reading:
         total = sum(len(w.text) for w in words)
         return sum(w.confidence * len(w.text) for w in words) / total if total else 0.0
 
+    def to_original(self, scale: float, padding: int) -> Reading:
+        """Boxes mapped back from a padded, scaled copy to the original image's pixels."""
+
+        def back(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+            left, top, width, height = box
+            return (max(0, round((left - padding) / scale)), max(0, round((top - padding) / scale)),
+                    round(width / scale), round(height / scale))
+
+        return Reading([Line([OcrWord(w.text, w.confidence, back(w.box)) for w in line.words])
+                        for line in self.lines])
+
 
 def _limit_threads() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
