@@ -20,7 +20,7 @@ _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "
 # Only the closest pairs are tried where letters and digits may both occur (document numbers).
 _ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
                 "D": "0", "Q": "0"}
-_MAX_SWAPS = 1
+_MAX_SWAPS = 4  # any swap is reported as a guess, so more swaps cost certainty, never safety
 _FILLER_LOOKALIKES = "KXSZCE«‹"
 _FILLER_LIKELY = "KXZC<"  # letters that rarely end a name in a run
 _MAX_CANDIDATES = 512
@@ -85,7 +85,7 @@ class Mrz:
 
 def normalise_line(line: str) -> str:
     """Upper-case, no spaces, filler look-alikes that never occur in an MRZ alphabet turned into `<`."""
-    line = line.upper().replace(" ", "")
+    line = line.upper().replace(" ", "").replace("$", "S")
     line = re.sub(r"[«‹<(\[{]", "<", line)
     return re.sub(r"[^A-Z0-9<]", "", line)
 
@@ -154,7 +154,10 @@ def _letters(value: str) -> str:
 
 def _strip_padding(text: str) -> str:
     """Drop the filler padding after the names, however OCR rendered the `<` characters."""
-    text = re.sub(rf"<[<{_FILLER_LOOKALIKES}]*$", "", text)
+    # Names hold at most "<<" (surname from given names), so a third filler starts the padding.
+    text = re.sub(r"<<<.*$", "", text)
+    text = re.sub(rf"<[<{_FILLER_LOOKALIKES}]*$", "", re.sub(r"[^A-Z<]+$", "", text))
+    text = re.sub(r"(?<=[A-Z]{3})[KX]{2}$", "", text)  # "KX"/"XK" never end a name
     tail = re.search(rf"[{_FILLER_LOOKALIKES}]{{3,}}$", text)
     if tail and sum(c in _FILLER_LIKELY for c in tail.group()) >= 0.6 * len(tail.group()):
         text = text[:tail.start()]
@@ -265,28 +268,79 @@ def _parse_td1(lines: list[str], today: date) -> Mrz:
     )
 
 
+def _parse_fixed(lines: list[str], fmt: str, today: date) -> Mrz:
+    return _parse_td1(lines, today) if fmt == "TD1" else _parse_td3_or_td2(lines, fmt, today)
+
+
+def _realigned(lines: list[str], fmt: str) -> list[list[str]]:
+    """Every version of the data lines with one character dropped or one filler put back."""
+    variants = []
+    for index in ((0, 1) if fmt == "TD1" else (1,)):
+        line = lines[index]
+        edits = {line[:i] + line[i + 1:] for i in range(len(line))} | {line[:i] + "<" + line[i:] for i in
+                                                                      range(len(line) + 1)}
+        width = _LENGTHS[fmt][1]
+        variants += [[*lines[:index], _fit(edit, width), *lines[index + 1:]] for edit in sorted(edits - {line})]
+    return variants
+
+
+# Where the date digits and the sex letter sit on the line that carries them.
+_SHAPE = {"TD3": (1, (13, 19), (21, 27), 20), "TD2": (1, (13, 19), (21, 27), 20), "TD1": (1, (0, 6), (8, 14), 7)}
+
+
+def _well_formed(lines: list[str], fmt: str) -> bool:
+    """Dates where dates belong and a sex letter where it belongs: a misaligned line breaks this."""
+    index, birth, expiry, sex = _SHAPE[fmt]
+    line = _fit(lines[index], _LENGTHS[fmt][1])
+    digits = line[birth[0]:birth[1]] + line[expiry[0]:expiry[1]]
+    return all(c.isdigit() or c in _AS_DIGIT for c in digits) and line[sex] in "MFX<"
+
+
+def _country_score(mrz: Mrz) -> tuple[bool, int]:
+    # Between realignments that all satisfy the check digits, prefer a nationality read as letters.
+    return mrz.nationality != mrz.issuing_country, sum(c.isdigit() for c in mrz.lines[-1 if mrz.format != "TD1"
+                                                                                         else 1][10:13])
+
+
 def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
-    """Parse raw MRZ lines (as OCR read them); None when they fit no ICAO format."""
+    """Parse raw MRZ lines (as OCR read them); None when they fit no ICAO format.
+
+    A lone TD3 data line (the name line unreadable) still gives number, dates and check digits.
+    """
     today = today or date.today()
     clean = [normalise_line(line) for line in lines if normalise_line(line)]
+    if len(clean) == 1 and abs(len(clean[0]) - 44) <= 2 and re.search(r"\d{6}.[MFX<]\d{6}", clean[0]):
+        clean = ["<" * 44, clean[0]]
     fmt = detect_format(clean)
     if fmt is None:
         return None
-    if fmt == "TD1":
-        return _parse_td1(clean, today)
-    return _parse_td3_or_td2(clean, fmt, today)
+    mrz = _parse_fixed(clean, fmt, today)
+    if mrz.valid or _well_formed(clean, fmt):
+        return mrz
+    # OCR that adds or drops one character shifts every later field; a realignment is kept only when
+    # it puts dates back where dates belong and every check digit then holds without a letter/digit guess.
+    found = [c for c in (_parse_fixed(v, fmt, today) for v in _realigned(clean, fmt) if _well_formed(v, fmt))
+             if c.valid and not c.guessed]
+    if not found:
+        return mrz
+    best = min(found, key=_country_score)
+    best.raw_lines = list(lines)
+    return best
 
 
-_MRZ_LINE = re.compile(r"^[A-Z0-9<«‹ ]{28,48}$")
+_MRZ_ALPHABET = re.compile(r"[A-Z0-9<«‹]")
 
 
 def find_mrz_lines(text: str) -> list[str] | None:
     """MRZ lines found in plain page text, for when the text stage did not mark them itself."""
-    lines = [normalise_line(line) for line in text.splitlines() if _MRZ_LINE.match(line.strip().upper())]
+    # A line is MRZ-like when nearly all its characters are MRZ characters (OCR adds a stray $ or |).
+    candidates = [line.replace(" ", "").upper() for line in text.splitlines()]
+    lines = [normalise_line(line) for line in candidates
+             if 28 <= len(line) <= 48 and len(_MRZ_ALPHABET.findall(line)) >= 0.9 * len(line)]
     lines = [line for line in lines if line.count("<") >= 2 and len(line) >= 28]
-    for count in (2, 3):
+    for count in (2, 3, 1):
         for start in range(len(lines) - count, -1, -1):
             window = lines[start:start + count]
-            if detect_format(window):
+            if detect_format(window) or (count == 1 and re.search(r"\d{6}.[MFX<]\d{6}", window[0])):
                 return window
     return None
