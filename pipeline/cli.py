@@ -17,6 +17,7 @@ from pipeline.settings import SettingsError
 COMMAND_MODULES = [
     "pipeline.commands.services",
     "pipeline.commands.ocr",
+    "pipeline.commands.extract",
 ]
 
 
