@@ -1,0 +1,74 @@
+"""Generated documents through the real text stage (Tesseract) and extract_file, end to end."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.extract import extract_file
+from tests.fixtures.documents import AS_OF, make_document
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    out = tmp_path_factory.mktemp("documents")
+    specs = {
+        "passport": ("passport", "genuine", "png"),
+        "expired": ("passport", "expired", "png"),
+        "tampered": ("passport", "tampered", "png"),
+        "bad_check": ("passport", "bad_checkdigit", "jpg"),
+        "marriage": ("marriage_certificate", "genuine", "png"),
+        "birth": ("birth_certificate", "genuine", "pdf"),
+        "contract": ("employment_contract", "genuine", "jpg"),
+    }
+    return {key: (out, make_document(out, key, doc_type, seed=3, case=case, fmt=fmt))
+            for key, (doc_type, case, fmt) in specs.items()}
+
+
+def _extract(documents, key, **kwargs):
+    out, truth = documents[key]
+    return truth, extract_file(out / truth.file, as_of=AS_OF, **kwargs)
+
+
+@pytest.mark.parametrize("key", ["passport", "marriage", "birth", "contract"])
+def test_genuine_documents_are_classified(documents, key):
+    truth, result = _extract(documents, key)
+    assert result.doc_type == truth.doc_type
+    assert result.sha256 and result.pages == 1 and result.ocr["engine"]
+
+
+@pytest.mark.parametrize("key", ["expired", "tampered", "bad_check"])
+def test_expired_tampered_and_bad_check_digit_passports_are_never_verified(documents, key):
+    _, result = _extract(documents, key)
+    assert result.status != "verified", [c.to_dict() for c in result.checks]
+
+
+def test_expired_passport_rejected_for_expiry_when_its_mrz_is_read(documents):
+    truth, result = _extract(documents, "expired")
+    if result.fields.get("expiry_date"):
+        assert result.fields["expiry_date"] == truth.fields["expiry_date"]
+        assert any(c.name == "not_expired" and c.outcome == "fail" for c in result.checks)
+        assert result.status == "rejected"
+
+
+def test_same_passport_is_expired_later(documents):
+    truth, now = _extract(documents, "passport")
+    later = date.fromisoformat(truth.fields["expiry_date"]).replace(year=2040)
+    out, _ = documents["passport"]
+    if now.fields.get("expiry_date"):
+        assert extract_file(out / truth.file, as_of=later).status == "rejected"
+
+
+def test_declared_type_mismatch_needs_review(documents):
+    _, result = _extract(documents, "marriage", declared_type="employment_contract")
+    check = next(c for c in result.checks if c.name == "declared_type")
+    assert check.outcome == "fail" and result.status in ("needs_review", "rejected")
+
+
+def test_unreadable_file_is_rejected_with_reason_not_raised(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("just some words, not a document image\n")
+    result = extract_file(bad, as_of=AS_OF)
+    assert result.status == "rejected"
+    assert any(c.outcome == "fail" and c.detail for c in result.checks)
+    missing = extract_file(tmp_path / "nope.png", as_of=AS_OF)
+    assert missing.status == "rejected" and "no such file" in missing.checks[-1].detail
