@@ -19,6 +19,7 @@ from tests.fixtures.pages import (
     SPECIMEN_MRZ,
     bomb_png,
     passport_page,
+    phone_photo,
     rotated,
     save_png,
     scanned_pdf,
@@ -81,6 +82,11 @@ def test_small_low_resolution_image_is_upscaled_and_read(tmp_path: Path, setting
     text = _read(save_png(small, tmp_path / "small.png", dpi=90), settings).pages[0].text
     assert "Employer: Gulf Trading Company" in text
     assert "Monthly salary: 450 KWD" in text
+
+
+def test_phone_photo_with_a_shadow_and_noise_is_read(tmp_path: Path, settings: Settings):
+    photo = phone_photo(_mixed_page(), tmp_path / "photo.jpg", seed=3)
+    _assert_reads_mixed_page(_read(photo, settings, "image/jpeg").pages[0].text)
 
 
 def test_ascii_digits_in_an_arabic_line_are_read(tmp_path: Path, settings: Settings):

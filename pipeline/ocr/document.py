@@ -120,12 +120,11 @@ def page_image(job: PageJob) -> Image.Image:
 def ocr_page(job: PageJob) -> PageText:
     """Read one page image: clean it up, turn it upright, OCR it, and read its MRZ if it has one."""
     started = time.perf_counter()
-    image = page_image(job)
+    image = preprocess.even_illumination(page_image(job))
     if preprocess.is_single_line(image):
         reading, rotation, mrz = read_line(image, job.languages), 0, None
     else:
-        image = preprocess.even_illumination(preprocess.upscale_small_text(image, job.max_pixels))
-        image, _ = preprocess.deskew(image)
+        image, _ = preprocess.deskew(preprocess.upscale_small_text(image, job.max_pixels))
         reading, rotation = engine.read(image, job.languages, engine.PSM_AUTO), 0
         if reading.confidence < REORIENT_BELOW:
             image, reading, rotation = _reorient(image, reading, job.languages)

@@ -78,11 +78,13 @@ def line_height(image: Image.Image) -> float | None:
 
 
 def is_single_line(image: Image.Image) -> bool:
-    """The image is a strip holding one line of text (a crop, not a page)."""
-    if image.height > image.width:
-        return False
+    """The image is a strip holding one line of text (a crop, not a page): one band of ink that fills
+    most of its height and is much wider than tall."""
     bands = [b for b in text_bands(ink_mask(image)) if b[1] - b[0] >= 2]
-    return len(bands) == 1
+    if len(bands) != 1:
+        return False
+    height = bands[0][1] - bands[0][0] + 1
+    return height >= 0.4 * image.height and 2 * height <= image.width
 
 
 def upscale_small_text(image: Image.Image, max_pixels: int) -> Image.Image:
