@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,7 +91,13 @@ def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = N
     if whitelist:
         config += f" -c tessedit_char_whitelist={whitelist}"
     try:
-        data = pytesseract.image_to_data(image, lang=languages, config=config, output_type=pytesseract.Output.DICT)
+        # An uncompressed file: PNG (pytesseract's default) costs more to encode and decode than a
+        # page takes to binarise, and this runs once per page.
+        with tempfile.NamedTemporaryFile(suffix=".bmp") as handle:
+            image.save(handle, format="BMP")
+            handle.flush()
+            data = pytesseract.image_to_data(handle.name, lang=languages, config=config,
+                                             output_type=pytesseract.Output.DICT)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as exc:
         raise OcrError(f"tesseract failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from None
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}

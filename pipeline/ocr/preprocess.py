@@ -14,6 +14,8 @@ MIN_LINE_HEIGHT = 30
 TARGET_LINE_HEIGHT = 45
 MAX_UPSCALE = 4.0
 MAX_SKEW_DEGREES = 15.0
+# Paper brighter in one place than another by more than this many grey levels is evened out first.
+EVEN_PAPER_SPREAD = 24
 _ESTIMATE_WIDTH = 1000  # pixels across the reduced copy used for estimates
 
 
@@ -33,11 +35,15 @@ def ink_mask(image: Image.Image) -> np.ndarray:
 
 
 def even_illumination(image: Image.Image) -> Image.Image:
-    """Divide by an estimate of the paper's brightness (shadows and gradients on phone photos),
-    then stretch the contrast. On a clean scan the paper estimate is flat and this changes little."""
+    """Divide by an estimate of the paper's brightness (shadows and gradients on phone photos), then
+    stretch the contrast; pages whose paper is already even are returned unchanged."""
     factor = max(1, min(image.size) // 200)
     small = image.reduce(factor) if factor > 1 else image
-    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(6)).resize(image.size)
+    paper_small = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(6))
+    low, high = np.percentile(np.asarray(paper_small), [2, 98])
+    if high - low < EVEN_PAPER_SPREAD:
+        return image  # an even scan: Tesseract's own thresholding copes, and this saves a full-page pass
+    paper = paper_small.resize(image.size)
     ratio = np.asarray(image, dtype=np.float32) / np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
     evened = Image.fromarray(np.clip(ratio * 255.0, 0, 255).astype(np.uint8))
     return ImageOps.autocontrast(evened)
@@ -80,11 +86,12 @@ def line_height(image: Image.Image) -> float | None:
 def is_single_line(image: Image.Image) -> bool:
     """The image is a strip holding one line of text (a crop, not a page): one band of ink that fills
     most of its height and is much wider than tall."""
-    bands = [b for b in text_bands(ink_mask(image)) if b[1] - b[0] >= 2]
+    small, _ = _reduced(image)
+    bands = [b for b in text_bands(ink_mask(small)) if b[1] - b[0] >= 2]
     if len(bands) != 1:
         return False
     height = bands[0][1] - bands[0][0] + 1
-    return height >= 0.4 * image.height and 2 * height <= image.width
+    return height >= 0.4 * small.height and 2 * height <= small.width
 
 
 def upscale_small_text(image: Image.Image, max_pixels: int) -> Image.Image:

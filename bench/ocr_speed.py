@@ -1,0 +1,174 @@
+"""Speed and memory of the text stage on a generated mixed corpus, side by side with the baselines.
+
+    PYTHONPATH=. .venv/bin/python bench/ocr_speed.py [--ocrmypdf var/bench-venv/bin/ocrmypdf] [--memory-pages 500]
+
+Corpus (generated with tests/fixtures/pages.py into var/bench/ocr-corpus): scanned multi-page PDFs
+(300 DPI page images, no text layer), phone photos (JPEG, turned, shadowed, noisy) and born-digital
+PDFs (fpdf2 with HarfBuzz shaping). Every text-stage run uses an empty cache. Tesseract always runs
+with OMP_THREAD_LIMIT=1, including the plain baseline (its fastest setting on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import resource
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+from pipeline.models import TextResult
+from pipeline.ocr import read_document
+from pipeline.ocr.document import PageJob, ocr_page
+from pipeline.ocr.images import render_pdf_page
+from pipeline.settings import Settings, get_settings, settings_with
+from tests.fixtures.pages import (
+    ARABIC_LINES,
+    ENGLISH_LINES,
+    arabic_pdf,
+    phone_photo,
+    scanned_pdf,
+    text_page,
+)
+
+MIME = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
+def build_corpus(root: Path) -> dict[str, list[Path]]:
+    root.mkdir(parents=True, exist_ok=True)
+    body = ARABIC_LINES + ENGLISH_LINES
+    page = text_page(body + body[::-1] + body, font_px=48)
+    corpus: dict[str, list[Path]] = {"scanned": [], "photo": [], "born_digital": []}
+    for i in range(3):
+        corpus["scanned"].append(scanned_pdf(root / f"scan-{i}.pdf", [page] * 3))
+        corpus["photo"].append(phone_photo(page, root / f"photo-{i}.jpg", seed=i))
+        corpus["born_digital"].append(arabic_pdf(root / f"digital-{i}.pdf", body * 3))
+    return corpus
+
+
+def _read(args: tuple[Path, Settings]) -> TextResult:
+    path, settings = args
+    return read_document(path, MIME[path.suffix], hashlib.sha256(path.read_bytes()).hexdigest(), settings)
+
+
+def text_stage(files: list[Path], workers: int) -> tuple[float, list[TextResult]]:
+    """Wall time over `files`, documents spread over `workers` processes, cache empty."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = settings_with(data_dir=Path(data_dir), ocr_workers=1)
+        started = time.perf_counter()
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_read, [(f, settings) for f in files]))
+        return time.perf_counter() - started, results
+
+
+def page_images(files: list[Path], out: Path, dpi: int) -> list[Path]:
+    """The page images plain Tesseract gets: PDF pages rasterised as the text stage does, photos as-is."""
+    out.mkdir(parents=True, exist_ok=True)
+    images = []
+    for f in files:
+        if f.suffix == ".pdf":
+            import pypdfium2
+
+            with pypdfium2.PdfDocument(str(f)) as pdf:
+                count = len(pdf)
+            for i in range(count):
+                target = out / f"{f.stem}-{i}.png"
+                render_pdf_page(f, i, dpi, 10**9).save(target)
+                images.append(target)
+        else:
+            images.append(f)
+    return images
+
+
+def plain_tesseract(images: list[Path], languages: str, workers: int) -> float:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(image: Path) -> None:
+        subprocess.run(["tesseract", str(image), "stdout", "-l", languages], env=env, check=True,
+                       capture_output=True)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, images))
+    return time.perf_counter() - started
+
+
+def ocrmypdf(binary: Path, files: list[Path], workers: int) -> float:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        for f in files:
+            extra = ["--image-dpi", "180"] if f.suffix != ".pdf" else []
+            subprocess.run([str(binary), "-l", "ara+eng", "--jobs", str(workers), "--skip-text", "--output-type",
+                            "pdf", "--optimize", "0", *extra, str(f), str(Path(out) / f"{f.stem}.pdf")],
+                           env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+
+def _memory_job(job: PageJob) -> tuple[int, int, int]:
+    ocr_page(job)
+    rss_kb = int(next(line.split()[1] for line in Path("/proc/self/status").read_text().splitlines()
+                      if line.startswith("VmRSS:")))
+    children_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return os.getpid(), rss_kb, children_peak_kb
+
+
+def memory_run(images: list[Path], pages: int, workers: int, settings: Settings) -> list[tuple[int, int, int]]:
+    jobs = [PageJob(images[i % len(images)], "image", 0, i + 1, settings.ocr_languages, settings.ocr_dpi,
+                    settings.max_image_pixels) for i in range(pages)]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_memory_job, jobs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ocrmypdf", type=Path, default=Path("var/bench-venv/bin/ocrmypdf"))
+    parser.add_argument("--memory-pages", type=int, default=500)
+    args = parser.parse_args()
+    settings = get_settings()
+    root = settings.path("bench", "ocr-corpus")
+    shutil.rmtree(root, ignore_errors=True)
+    corpus = build_corpus(root)
+    everything = [f for files in corpus.values() for f in files]
+    ocred = corpus["scanned"] + corpus["photo"]
+
+    print("| measurement | seconds | pages |")
+    print("| --- | --- | --- |")
+    one, _ = text_stage(everything, 1)
+    two, results = text_stage(everything, 2)
+    total_pages = sum(len(r.pages) for r in results)
+    print(f"| text stage, mixed corpus, 1 worker | {one:.1f} | {total_pages} |")
+    print(f"| text stage, mixed corpus, 2 workers | {two:.1f} | {total_pages} |")
+    ocr_only, ocr_results = text_stage(ocred, 2)
+    ocr_pages = sum(len(r.pages) for r in ocr_results)
+    images = page_images(ocred, root / "images", settings.ocr_dpi)
+    plain = plain_tesseract(images, settings.ocr_languages, 2)
+    print(f"| text stage, OCR'd files only (scans + photos), 2 workers | {ocr_only:.1f} | {ocr_pages} |")
+    print(f"| plain `tesseract -l {settings.ocr_languages}` on the same page images, 2 at a time | {plain:.1f} "
+          f"| {len(images)} |")
+    if args.ocrmypdf.exists():
+        baseline = ocrmypdf(args.ocrmypdf, everything, 2)
+        print(f"| `ocrmypdf -l ara+eng --jobs 2 --skip-text`, mixed corpus | {baseline:.1f} | {total_pages} |")
+    per_page = {source: [p.seconds for r in results for p in r.pages if p.source == source]
+                for source in ("text_layer", "ocr")}
+    layer = sum(per_page["text_layer"]) / len(per_page["text_layer"])
+    ocr = sum(per_page["ocr"]) / len(per_page["ocr"])
+    print(f"\nper page: text layer {layer * 1000:.1f} ms, OCR {ocr * 1000:.0f} ms ({ocr / layer:.0f}x)")
+    print(f"speed-up 2 workers over 1: {one / two:.2f}x; text stage / plain tesseract: {ocr_only / plain:.2f}")
+    if args.memory_pages:
+        started = time.perf_counter()
+        samples = memory_run(images, args.memory_pages, 2, settings)
+        tenth = max(1, len(samples) // 10)
+        first = max(s[1] for s in samples[:tenth]) / 1024
+        last = max(s[1] for s in samples[-tenth:]) / 1024
+        tesseract_peak = max(s[2] for s in samples) / 1024
+        print(f"memory over {len(samples)} pages ({time.perf_counter() - started:.0f} s, 2 workers): worker RSS "
+              f"first tenth {first:.0f} MiB, last tenth {last:.0f} MiB; Tesseract peak RSS {tesseract_peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
