@@ -47,7 +47,7 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
     checks: list[Check] = []
     if doc_type == "passport":
         page = printed_page(plain, as_of)
-        fields = passport_fields(mrz, page)
+        fields = passport_fields(mrz, page, as_of)
         checks += check_mrz(mrz, doc_type) + check_mrz_matches_page(mrz, page)
     elif doc_type in _EXTRACTORS:
         fields = _EXTRACTORS[doc_type](plain)

@@ -15,13 +15,13 @@ from datetime import date
 _WEIGHTS = (7, 3, 1)
 # Look-alikes OCR produces: what a letter probably was when a digit belongs there, and back.
 _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2", "S": "5",
-             "G": "6", "B": "8", "A": "4"}
-_AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T"}
+             "G": "6", "B": "8", "A": "4", "/": "7"}
+_AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T", "/": "<"}
 # Only the closest pairs are tried where letters and digits may both occur (document numbers).
 _ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
-                "D": "0", "Q": "0"}
+                "D": "0", "Q": "0", "/": "7"}
 _MAX_SWAPS = 4  # any swap is reported as a guess, so more swaps cost certainty, never safety
-_FILLER_LOOKALIKES = "KXSZCE«‹"
+FILLER_LOOKALIKES = "KXSZCE«‹"
 _FILLER_LIKELY = "KXZC<"  # letters that rarely end a name in a run
 _MAX_CANDIDATES = 512
 
@@ -87,7 +87,7 @@ def normalise_line(line: str) -> str:
     """Upper-case, no spaces, filler look-alikes that never occur in an MRZ alphabet turned into `<`."""
     line = line.upper().replace(" ", "").replace("$", "S")
     line = re.sub(r"[«‹<(\[{]", "<", line)
-    return re.sub(r"[^A-Z0-9<]", "", line)
+    return re.sub(r"[^A-Z0-9</]", "", line)  # "/" is a misread "<" or "7": its position decides
 
 
 _LENGTHS = {"TD3": (2, 44), "TD2": (2, 36), "TD1": (3, 30)}
@@ -99,7 +99,11 @@ def detect_format(lines: list[str]) -> str | None:
     for name, (count, length) in _LENGTHS.items():
         if len(lines) != count:
             continue
-        error = max(abs(len(line) - length) for line in lines)
+        # The name line may be cut short (its padding unread); the data lines must be about full length.
+        data = lines[1:] if name != "TD1" else lines[:2]
+        error = max(abs(len(line) - length) for line in data)
+        if len(lines[-1 if name == "TD1" else 0]) > length + 4:
+            continue
         if error < best_error:
             best, best_error = name, error
     return best
@@ -156,9 +160,9 @@ def _strip_padding(text: str) -> str:
     """Drop the filler padding after the names, however OCR rendered the `<` characters."""
     # Names hold at most "<<" (surname from given names), so a third filler starts the padding.
     text = re.sub(r"<<<.*$", "", text)
-    text = re.sub(rf"<[<{_FILLER_LOOKALIKES}]*$", "", re.sub(r"[^A-Z<]+$", "", text))
+    text = re.sub(rf"<[<{FILLER_LOOKALIKES}]*$", "", re.sub(r"[^A-Z<]+$", "", text))
     text = re.sub(r"(?<=[A-Z]{3})[KX]{2}$", "", text)  # "KX"/"XK" never end a name
-    tail = re.search(rf"[{_FILLER_LOOKALIKES}]{{3,}}$", text)
+    tail = re.search(rf"[{FILLER_LOOKALIKES}]{{3,}}$", text)
     if tail and sum(c in _FILLER_LIKELY for c in tail.group()) >= 0.6 * len(tail.group()):
         text = text[:tail.start()]
     return text
@@ -328,7 +332,7 @@ def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     return best
 
 
-_MRZ_ALPHABET = re.compile(r"[A-Z0-9<«‹]")
+_MRZ_ALPHABET = re.compile(r"[A-Z0-9<«‹/]")
 
 
 def find_mrz_lines(text: str) -> list[str] | None:

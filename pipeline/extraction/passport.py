@@ -8,9 +8,10 @@ from datetime import date
 
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.labels import labeled_values
-from pipeline.extraction.mrz import Mrz, find_mrz_lines, normalise_line, parse_mrz
+from pipeline.extraction.mrz import FILLER_LOOKALIKES, Mrz, find_mrz_lines, normalise_line, parse_mrz
 from pipeline.extraction.normalise import clean
-from pipeline.extraction.values import date_value
+from pipeline.extraction.values import date_value, name_value, sex_value
+from pipeline.extraction.vocabulary import country_code
 
 _NUMBER_TOKEN = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9]*\d)[A-Z0-9]{6,10}(?![A-Z0-9])")
 
@@ -23,6 +24,7 @@ class PrintedPage:
     number_tokens: list[str] = field(default_factory=list)
     labeled_number: str | None = None
     dates: list[date] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # field -> raw text printed after its label
 
 
 def _looks_like_mrz(line: str) -> bool:
@@ -33,14 +35,16 @@ def _looks_like_mrz(line: str) -> bool:
 def printed_page(text: str, today: date) -> PrintedPage:
     lines = [line for line in text.splitlines() if not _looks_like_mrz(line)]
     printed = "\n".join(lines)
-    upper = clean(printed).upper()
-    labeled = labeled_values(printed, "passport").get("document_number")
+    upper = clean(printed).upper().replace("$", "S")  # OCR reads a serif S as a dollar sign
+    labels = labeled_values(printed, "passport")
+    labeled = labels.get("document_number")
     labeled_token = _NUMBER_TOKEN.search(labeled.upper().replace(" ", "")) if labeled else None
     return PrintedPage(
         text=printed,
         number_tokens=_NUMBER_TOKEN.findall(upper),
         labeled_number=labeled_token.group(0) if labeled_token else None,
         dates=[d.value for d in find_dates(printed, pivot_year=today.year)],
+        labels=labels,
     )
 
 
@@ -54,21 +58,57 @@ def read_mrz(page_mrz: list[str] | None, text: str, today: date) -> Mrz | None:
     return None
 
 
-def passport_fields(mrz: Mrz | None, page: PrintedPage) -> dict[str, object]:
-    issue = date_value(labeled_values(page.text, "passport").get("date_of_issue"))
-    if mrz is None:
-        return {"document_number": page.labeled_number, "surname": None, "given_names": None, "nationality": None,
-                "date_of_birth": None, "sex": None, "expiry_date": None, "issuing_country": None, "mrz": None,
-                "date_of_issue": issue}
+def _printed_fields(page: PrintedPage, today: date) -> dict[str, object]:
+    """The visual zone's own reading, used where the MRZ is missing or unreadable."""
+    raw = page.labels
     return {
+        "document_number": page.labeled_number,
+        "surname": name_value(raw.get("surname")),
+        "given_names": name_value(raw.get("given_names")),
+        "nationality": country_code(raw.get("nationality")),
+        # Two-digit years: nobody is born in the future; passports expire within a few decades.
+        "date_of_birth": date_value(raw.get("date_of_birth"), pivot_year=today.year),
+        "sex": sex_value(raw.get("sex")),
+        "expiry_date": date_value(raw.get("expiry_date"), pivot_year=today.year + 50),
+        "issuing_country": country_code(raw.get("issuing_country", "").split(" ")[0]),
+        "date_of_issue": date_value(raw.get("date_of_issue"), pivot_year=today.year),
+    }
+
+
+def _reconcile_name(name: str, printed_words: set[str]) -> str:
+    """Undo fillers the OCR read as letters inside MRZ names ("ANNAXMARIA", "RAVIK") where the printed
+    page shows the words without them; otherwise the MRZ reading stands."""
+    out: list[str] = []
+    for word in name.split():
+        fixed = [word]
+        if word not in printed_words:
+            stripped = word.rstrip(FILLER_LOOKALIKES)
+            if stripped != word and stripped in printed_words:
+                fixed = [stripped]
+            for i, char in enumerate(word):
+                if char in FILLER_LOOKALIKES and word[:i] in printed_words and word[i + 1:] in printed_words:
+                    fixed = [word[:i], word[i + 1:]]
+                    break
+        out.extend(fixed)
+    return " ".join(out)
+
+
+def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str, object]:
+    printed = _printed_fields(page, today)
+    if mrz is None:
+        return {**printed, "mrz": None}
+    words = set(clean(page.text).upper().split())
+    fields: dict[str, object] = {
         "document_number": mrz.document_number or None,
-        "surname": mrz.surname or None,
-        "given_names": mrz.given_names or None,
+        "surname": _reconcile_name(mrz.surname, words) or None,
+        "given_names": _reconcile_name(mrz.given_names, words) or None,
         "nationality": mrz.nationality or None,
         "date_of_birth": mrz.date_of_birth.isoformat() if mrz.date_of_birth else None,
         "sex": mrz.sex,
         "expiry_date": mrz.expiry_date.isoformat() if mrz.expiry_date else None,
         "issuing_country": mrz.issuing_country or None,
         "mrz": mrz.lines,
-        "date_of_issue": issue,
+        "date_of_issue": printed["date_of_issue"],
     }
+    # What a damaged MRZ could not give (a misread date) is taken from the printed page.
+    return {k: printed.get(k) if v is None else v for k, v in fields.items()}
