@@ -43,3 +43,12 @@ def test_arabic_contract_with_duration_gives_end_date():
     fields = extract_contract(text)
     assert fields["start_date"] == "2025-10-05" and fields["end_date"] == "2027-10-04"
     assert fields["employee_name"] == "سالم خالد العنزي" and fields["monthly_salary_kwd"] == 450.0
+
+
+def test_value_first_line_and_label_slips_from_right_to_left_ocr():
+    text = """عقد عمل
+Mohammed Okafor : الطرف الثاني
+تأريخ يدم العمل : 2025-10-22
+"""
+    fields = extract_contract(text)
+    assert fields["employee_name"] == "Mohammed Okafor" and fields["start_date"] == "2025-10-22"

@@ -33,6 +33,9 @@ def _label_pattern(doc_type: str) -> tuple[re.Pattern[str], dict[str, str]]:
 
 def _allowed_slips(label: str) -> int:
     # OCR misreads a letter or two in a label; short labels must match exactly or they match values.
+    # Arabic OCR slips more, and long Arabic labels stay distinctive with two slips.
+    if len(label) >= 12 and re.search(r"[\u0600-\u06FF]", label):
+        return 2
     return 0 if len(label) < 6 else 1
 
 
@@ -78,6 +81,9 @@ def labeled_values(text: str, doc_type: str) -> dict[str, str]:
         for j, hit in enumerate(hits):
             stop = hits[j + 1].start if j + 1 < len(hits) else len(line)
             value = line[hit.end:stop].strip(_SEPARATORS)
+            if not value and len(hits) == 1 and line[:hit.start].strip(_SEPARATORS):
+                # A right-to-left line with a Latin value comes out value-first: "Rajesh Kumar : العامل".
+                value = line[:hit.start].strip(_SEPARATORS)
             if not value and j + 1 == len(hits) and i + 1 < len(lines):
                 following = lines[i + 1]
                 if not _hits(fold_keep_positions(following), doc_type):
