@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extraction.dates import fold_keep_positions
 from pipeline.extraction.normalise import clean, edit_distance, fold
@@ -50,12 +50,14 @@ def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[
             start, end = words[i][0], words[i + size - 1][1]
             if any(h.start < end and start < h.end for h in taken + found):
                 continue
-            if edit_distance(" ".join(folded[start:end].split()), label) <= slips:
+            window = " ".join(folded[start:end].split())
+            if abs(len(window) - len(label)) <= slips and edit_distance(window, label) <= slips:
                 found.append(_Hit(owners[label], start, end))
     return found
 
 
-def _hits(folded: str, doc_type: str) -> list[_Hit]:
+@lru_cache(maxsize=4096)
+def _hits(folded: str, doc_type: str) -> tuple[_Hit, ...]:
     pattern, owners = _label_pattern(doc_type)
     hits = [_Hit(owners[m.group(1)], m.start(), m.end()) for m in pattern.finditer(folded)]
     hits = sorted(hits + _fuzzy_hits(folded, owners, hits), key=lambda h: h.start)
@@ -67,7 +69,7 @@ def _hits(folded: str, doc_type: str) -> list[_Hit]:
             merged[-1] = _Hit(hit.field, merged[-1].start, hit.end)
         else:
             merged.append(hit)
-    return merged
+    return tuple(merged)
 
 
 def labeled_values(text: str, doc_type: str) -> dict[str, str]:
