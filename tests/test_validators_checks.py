@@ -68,3 +68,11 @@ def test_tampered_printed_number_or_date_rejects():
 def test_unreadable_printed_number_needs_review_not_a_pass():
     (number, *_) = check_mrz_matches_page(parse_mrz(MRZ, today=TODAY), printed_page("PASSPORT\n", TODAY))
     assert number.outcome == "warn" and number.severity == "review"
+
+
+def test_country_codes_outside_icao_list_need_review():
+    odd = parse_mrz([MRZ[0].replace("P<UTO", "P<INP"), MRZ[1].replace("UTO", "IID")], today=TODAY)
+    checks = check_mrz(odd, "passport")
+    (codes,) = [c for c in checks if c.name == "mrz_country_codes"]
+    assert codes.outcome == "fail" and "INP" in codes.detail and "IID" in codes.detail
+    assert not [c for c in check_mrz(parse_mrz(MRZ, today=TODAY), "passport") if c.name == "mrz_country_codes"]

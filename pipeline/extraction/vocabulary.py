@@ -25,6 +25,13 @@ def country_words() -> dict[str, str]:
     return {fold(word): code for code, words in data.items() for word in words}
 
 
+@cache
+def icao_codes() -> frozenset[str]:
+    """Every code an MRZ may carry as issuing state or nationality."""
+    data = yaml.safe_load((_HERE / "icao_codes.yaml").read_text(encoding="utf-8"))
+    return frozenset(code for codes in data.values() for code in codes)
+
+
 def country_code(text: str | None) -> str | None:
     """The ICAO code for a country name, nationality word or code as printed; None when unknown."""
     if not text:
