@@ -9,7 +9,7 @@ from typing import Any
 from pipeline.extraction.certificates import extract_birth, extract_marriage
 from pipeline.extraction.classify import classify
 from pipeline.extraction.contract import extract_contract
-from pipeline.extraction.passport import passport_fields, printed_page, read_mrz
+from pipeline.extraction.passport import passport_fields, printed_page, read_mrz, reconcile_names
 from pipeline.models import Check, TextResult
 from pipeline.settings import Settings, get_settings
 from pipeline.validators.civil_id import check_civil_ids
@@ -47,6 +47,7 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
     checks: list[Check] = []
     if doc_type == "passport":
         page = printed_page(plain, as_of)
+        mrz = reconcile_names(mrz, page) if mrz else None
         fields = passport_fields(mrz, page, as_of)
         checks += check_mrz(mrz, doc_type) + check_mrz_matches_page(mrz, page)
     elif doc_type in _EXTRACTORS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pipeline.extraction.dates import find_dates
@@ -93,15 +93,21 @@ def _reconcile_name(name: str, printed_words: set[str]) -> str:
     return " ".join(out)
 
 
+def reconcile_names(mrz: Mrz, page: PrintedPage) -> Mrz:
+    """The MRZ with filler letters in its names undone where the printed page shows the words."""
+    words = set(clean(page.text).upper().split())
+    return replace(mrz, surname=_reconcile_name(mrz.surname, words),
+                   given_names=_reconcile_name(mrz.given_names, words))
+
+
 def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str, object]:
     printed = _printed_fields(page, today)
     if mrz is None:
         return {**printed, "mrz": None}
-    words = set(clean(page.text).upper().split())
     fields: dict[str, object] = {
         "document_number": mrz.document_number or None,
-        "surname": _reconcile_name(mrz.surname, words) or None,
-        "given_names": _reconcile_name(mrz.given_names, words) or None,
+        "surname": mrz.surname or None,
+        "given_names": mrz.given_names or None,
         "nationality": mrz.nationality or None,
         "date_of_birth": mrz.date_of_birth.isoformat() if mrz.date_of_birth else None,
         "sex": mrz.sex,

@@ -1,0 +1,64 @@
+"""Passports understood from page text: MRZ fields, cross-check with the printed page, status."""
+
+from datetime import date
+
+from pipeline.extraction import understand
+from pipeline.models import PageText, TextResult, status_from_checks
+
+PAGE = """PASSPORT PASSEPORT
+Passport No. {number}
+Country code UTO
+Surname ERIKSSON
+Given names ANNA MARIA
+Nationality UTOPIAN
+Date of birth 12 AUG/AOUT 74
+Sex F
+Date of issue 16 APR/AVR 07
+Date of expiry 15 APR/AVR 12
+{mrz1}
+{mrz2}
+"""
+MRZ1 = "P<UTOERIKSSON<<ANNAXMARIAKX<K<<<<<<<<K<<<<<<<"  # fillers read as X and K, as Tesseract does
+MRZ2 = "L898902C36UT07408122F1204159ZE184226B<<<<<10"
+BEFORE_EXPIRY = date(2010, 1, 1)
+
+
+def _understand(as_of=BEFORE_EXPIRY, number="L898902C3", mrz2=MRZ2, mrz_marked=True):
+    text = PAGE.format(number=number, mrz1=MRZ1, mrz2=mrz2)
+    page = PageText(1, text, "ocr", 88.0, 0.5, mrz=[MRZ1, mrz2] if mrz_marked else None)
+    result = understand(TextResult("sha", [page], "tesseract", 0.5), "passport", as_of)
+    return result, status_from_checks(result.checks)
+
+
+def test_genuine_passport_is_verified_with_fields_from_the_mrz():
+    result, status = _understand()
+    assert status == "verified", [c for c in result.checks if c.outcome != "pass"]
+    assert result.doc_type == "passport"
+    assert {k: result.fields[k] for k in ("document_number", "surname", "given_names", "nationality",
+                                          "date_of_birth", "sex", "expiry_date", "issuing_country")} == {
+        "document_number": "L898902C3", "surname": "ERIKSSON", "given_names": "ANNA MARIA", "nationality": "UTO",
+        "date_of_birth": "1974-08-12", "sex": "F", "expiry_date": "2012-04-15", "issuing_country": "UTO"}
+    assert result.fields["date_of_issue"] == "2007-04-16"
+
+
+def test_mrz_found_in_text_when_the_text_stage_did_not_mark_it():
+    result, status = _understand(mrz_marked=False)
+    assert status == "verified" and result.fields["document_number"] == "L898902C3"
+
+
+def test_expired_passport_is_rejected_for_expiry():
+    result, status = _understand(as_of=date(2026, 1, 1))
+    assert status == "rejected"
+    assert [c.name for c in result.checks if c.outcome == "fail"] == ["not_expired"]
+
+
+def test_tampered_printed_number_is_rejected():
+    result, status = _understand(number="L898962C3")
+    assert status == "rejected"
+    assert any(c.name == "mrz_matches_printed_number" and c.outcome == "fail" for c in result.checks)
+
+
+def test_bad_check_digit_is_rejected():
+    result, status = _understand(mrz2=MRZ2.replace("F1204159", "F1204153"))
+    assert status == "rejected"
+    assert any(c.name == "mrz_check_digits" and "expiry_date" in c.detail for c in result.checks)
