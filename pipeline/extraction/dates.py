@@ -10,7 +10,7 @@ from functools import cache
 
 from hijridate import Hijri
 
-from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.normalise import clean, fold, fold_keep_positions
 from pipeline.extraction.vocabulary import vocabulary
 
 _HIJRI_YEAR_LIMIT = 1600  # a four-digit year below this on a modern document is Hijri
@@ -119,11 +119,6 @@ def _named_month_dates(text: str, pivot: int) -> list[FoundDate]:
         if value:
             out.append(FoundDate(value, start, end, hijri or year < _HIJRI_YEAR_LIMIT))
     return out
-
-
-def fold_keep_positions(text: str) -> str:
-    """Lower-case with Arabic variants folded, one character per input character (positions kept)."""
-    return "".join((fold(ch) or " ")[:1] if not ch.isspace() else " " for ch in text)
 
 
 def parse_date(text: str, *, pivot_year: int | None = None) -> date | None:

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pipeline.extraction.dates import fold_keep_positions
-from pipeline.extraction.normalise import clean, edit_distance, fold
+from pipeline.extraction.normalise import clean, edit_distance, fold, fold_keep_positions
 from pipeline.extraction.vocabulary import vocabulary
 
 _SEPARATORS = " :：;|/\\-–—_.،,()[]*«»"

@@ -23,6 +23,11 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", text)).strip()
 
 
+def fold_keep_positions(text: str) -> str:
+    """Lower-case with Arabic variants folded, one character per input character (positions kept)."""
+    return "".join((fold(ch) or " ")[:1] if not ch.isspace() else " " for ch in text)
+
+
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (insertions, deletions and substitutions cost one)."""
     previous = list(range(len(b) + 1))

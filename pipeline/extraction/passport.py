@@ -49,13 +49,9 @@ def printed_page(text: str, today: date) -> PrintedPage:
 
 
 def read_mrz(page_mrz: list[str] | None, text: str, today: date) -> Mrz | None:
-    """The MRZ the text stage marked, else one found in the page text."""
-    for lines in (page_mrz, find_mrz_lines(text)):
-        if lines:
-            mrz = parse_mrz(lines, today=today)
-            if mrz is not None:
-                return mrz
-    return None
+    """The MRZ the text stage marked or one found in the page text, whichever passes its check digits."""
+    parsed = [m for m in (parse_mrz(lines, today=today) for lines in (page_mrz, find_mrz_lines(text)) if lines) if m]
+    return next((m for m in parsed if m.valid), parsed[0] if parsed else None)
 
 
 def _printed_fields(page: PrintedPage, today: date) -> dict[str, object]:
