@@ -19,7 +19,7 @@ _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T", "/": "<"}
 # Only the closest pairs are tried where letters and digits may both occur (document numbers).
 _ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
-                "D": "0", "Q": "0", "/": "7"}
+                "D": "0", "Q": "0"}
 _MAX_SWAPS = 4  # any swap is reported as a guess, so more swaps cost certainty, never safety
 FILLER_LOOKALIKES = "KXSZCE«‹"
 _FILLER_LIKELY = "KXZC<"  # letters that rarely end a name in a run
@@ -120,6 +120,8 @@ def _digit_options(char: str) -> str:
 
 
 def _alnum_options(char: str) -> list[str]:
+    if char == "/":  # never an MRZ character: a 7 or a filler, whichever the check digit accepts
+        return ["7", "<"]
     return [char, _ALNUM_SWAPS[char]] if char in _ALNUM_SWAPS else [char]
 
 
@@ -306,6 +308,10 @@ def _country_score(mrz: Mrz) -> tuple[bool, int]:
                                                                                          else 1][10:13])
 
 
+# Birth date, check digit, sex, expiry date: what makes a line an MRZ data line ("/" may be a 7).
+_DATA_LINE = re.compile(r"[\d/]{6}.[MFX<][\d/]{6}")
+
+
 def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     """Parse raw MRZ lines (as OCR read them); None when they fit no ICAO format.
 
@@ -313,7 +319,7 @@ def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     """
     today = today or date.today()
     clean = [normalise_line(line) for line in lines if normalise_line(line)]
-    if len(clean) == 1 and abs(len(clean[0]) - 44) <= 2 and re.search(r"\d{6}.[MFX<]\d{6}", clean[0]):
+    if len(clean) == 1 and abs(len(clean[0]) - 44) <= 2 and _DATA_LINE.search(clean[0]):
         clean = ["<" * 44, clean[0]]
     fmt = detect_format(clean)
     if fmt is None:
@@ -345,6 +351,6 @@ def find_mrz_lines(text: str) -> list[str] | None:
     for count in (2, 3, 1):
         for start in range(len(lines) - count, -1, -1):
             window = lines[start:start + count]
-            if detect_format(window) or (count == 1 and re.search(r"\d{6}.[MFX<]\d{6}", window[0])):
+            if detect_format(window) or (count == 1 and _DATA_LINE.search(window[0])):
                 return window
     return None
