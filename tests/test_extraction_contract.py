@@ -8,7 +8,8 @@ from pipeline.extraction.contract import extract_contract, salary_kwd
 @pytest.mark.parametrize(
     ("text", "amount"),
     [("KWD 650.000", 650.0), ("650 د.ك", 650.0), ("٦٥٠ دينار", 650.0), ("K.D. 1,250.500", 1250.5),
-     ("450 KD", 450.0), ("٧٥٠ دينار كويتي", 750.0), ("0 دينار", None), ("negotiable", None)],
+     ("450 KD", 450.0), ("Kuwaiti Dinars 725", 725.0), ("٧٥٠ دينار كويتي", 750.0), ("0 دينار", None),
+     ("negotiable", None)],
 )
 def test_salary_forms(text, amount):
     assert salary_kwd(text) == amount
@@ -52,3 +53,10 @@ Mohammed Okafor : الطرف الثاني
 """
     fields = extract_contract(text)
     assert fields["employee_name"] == "Mohammed Okafor" and fields["start_date"] == "2025-10-22"
+
+
+def test_duration_forms():
+    from pipeline.extraction.contract import duration_months
+
+    assert [duration_months(t) for t in ("سنتان", "2 years", "18 months", "three (3) years", "٣ سنوات", "open")] == [
+        24, 24, 18, 36, 36, None]

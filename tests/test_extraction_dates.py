@@ -23,6 +23,9 @@ from pipeline.extraction.dates import find_dates, parse_date
         ("1 رمضان 1445 هـ", date(2024, 3, 11)),
         ("1445/09/01 هـ", date(2024, 3, 11)),
         ("Date of Birth: 03.11.1990 Place", date(1990, 11, 3)),
+        ("12th March 2015", date(2015, 3, 12)),
+        ("12-Mar-2015", date(2015, 3, 12)),
+        ("March 1st, 2020", date(2020, 3, 1)),
     ],
 )
 def test_printed_dates(text, expected):

@@ -11,11 +11,11 @@ from pipeline.extraction.labels import labeled_values
 from pipeline.extraction.normalise import clean, fold
 from pipeline.extraction.values import date_value, name_value, number_value
 
-_CURRENCY = r"(?:kwd|k\.?\s?d\.?|kd|د\.?\s?ك\.?|دينار(?:ا)?(?:\s*كويتي)?|dinars?)"
+_CURRENCY = r"(?:kwd|kuwaiti\s+dinars?|k\.?\s?d\.?|kd|د\.?\s?ك\.?|دينار(?:ا)?(?:\s*كويتي)?|dinars?)"
 _AMOUNT = r"(\d{1,3}(?:[,\s]\d{3})*(?:[.٫]\d{1,3})?|\d+(?:[.٫]\d{1,3})?)"
 _SALARY = [re.compile(rf"{_CURRENCY}\s*{_AMOUNT}", re.IGNORECASE),
            re.compile(rf"{_AMOUNT}\s*{_CURRENCY}", re.IGNORECASE)]
-_DURATION = re.compile(r"(\d+)\s*(years?|months?|سنوات|سنة|سنه|اشهر|أشهر|شهرا|شهر)", re.IGNORECASE)
+_DURATION = re.compile(r"\(?(\d+)\)?\s*(years?|months?|سنوات|سنة|سنه|اشهر|أشهر|شهرا|شهر)", re.IGNORECASE)
 _WORD_DURATIONS = {"سنتان": 24, "سنتين": 24, "سنة واحدة": 12, "سنه واحده": 12, "one year": 12, "two years": 24,
                    "three years": 36, "ثلاث سنوات": 36}
 

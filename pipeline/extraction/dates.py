@@ -65,7 +65,8 @@ _NUMERIC = re.compile(r"(?<!\d)(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2,4})
 def find_dates(text: str, *, pivot_year: int | None = None) -> list[FoundDate]:
     """Every date in `text`, in order of appearance. Day-first unless the first number is a year."""
     pivot = (pivot_year if pivot_year is not None else date.today().year) % 100
-    text = clean(text)
+    # "12th March", "March 1st": ordinal suffixes say nothing the number does not.
+    text = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", clean(text), flags=re.IGNORECASE)
     found: list[FoundDate] = []
     for m in _NUMERIC.finditer(text):
         a, _, b, c = m.groups()
@@ -89,7 +90,7 @@ def _named_month_dates(text: str, pivot: int) -> list[FoundDate]:
     out = []
     for m in pattern.finditer(folded):
         month, hijri_month = words[m.group(1)]
-        before = re.search(r"(\d{1,2})\s*$", folded[max(0, m.start() - 6):m.start()])
+        before = re.search(r"(\d{1,2})[\s\-/.]*$", folded[max(0, m.start() - 6):m.start()])
         year_first = re.search(r"(\d{4})\s*$", folded[max(0, m.start() - 8):m.start()])
         if year_first:  # right-to-left text may come out as "2008 أبريل 3"
             day_after = re.match(r"\s*(\d{1,2})(?!\d)", folded[m.end():])
