@@ -3,12 +3,14 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.fixtures.documents import AS_OF, make_document
 
 
 def _wathiqa(*args):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+    # The installed entry point, as users run it (python -m would load the CLI module twice).
+    return subprocess.run([str(Path(sys.executable).parent / "wathiqa"), *args], capture_output=True, text=True,
                           timeout=300)
 
 
