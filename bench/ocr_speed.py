@@ -103,7 +103,7 @@ def ocrmypdf(binary: Path, files: list[Path], workers: int) -> float:
         started = time.perf_counter()
         for f in files:
             extra = ["--image-dpi", "180"] if f.suffix != ".pdf" else []
-            subprocess.run([str(binary), "-l", "ara+eng", "--jobs", str(workers), "--skip-text", "--output-type",
+            subprocess.run([str(binary), "-l", "ara+eng", "--jobs", str(workers), "--output-type",
                             "pdf", "--optimize", "0", *extra, str(f), str(Path(out) / f"{f.stem}.pdf")],
                            env=env, check=True, capture_output=True)
         return time.perf_counter() - started
@@ -128,6 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ocrmypdf", type=Path, default=Path("var/bench-venv/bin/ocrmypdf"))
     parser.add_argument("--memory-pages", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest is kept")
     args = parser.parse_args()
     settings = get_settings()
     root = settings.path("bench", "ocr-corpus")
@@ -135,30 +136,44 @@ def main() -> None:
     corpus = build_corpus(root)
     everything = [f for files in corpus.values() for f in files]
     ocred = corpus["scanned"] + corpus["photo"]
-
-    print("| measurement | seconds | pages |")
-    print("| --- | --- | --- |")
-    one, _ = text_stage(everything, 1)
-    two, results = text_stage(everything, 2)
-    total_pages = sum(len(r.pages) for r in results)
-    print(f"| text stage, mixed corpus, 1 worker | {one:.1f} | {total_pages} |")
-    print(f"| text stage, mixed corpus, 2 workers | {two:.1f} | {total_pages} |")
-    ocr_only, ocr_results = text_stage(ocred, 2)
-    ocr_pages = sum(len(r.pages) for r in ocr_results)
     images = page_images(ocred, root / "images", settings.ocr_dpi)
-    plain = plain_tesseract(images, settings.ocr_languages, 2)
-    print(f"| text stage, OCR'd files only (scans + photos), 2 workers | {ocr_only:.1f} | {ocr_pages} |")
-    print(f"| plain `tesseract -l {settings.ocr_languages}` on the same page images, 2 at a time | {plain:.1f} "
-          f"| {len(images)} |")
+
+    # The cores are shared with other work: measurements are interleaved and the fastest run kept.
+    best: dict[str, float] = {}
+    for _ in range(args.repeat):
+        runs = {
+            "one": lambda: text_stage(everything, 1)[0],
+            "two": lambda: text_stage(everything, 2)[0],
+            "ocr_only": lambda: text_stage(ocred, 2)[0],
+            "plain": lambda: plain_tesseract(images, settings.ocr_languages, 2),
+        }
+        for name, run in runs.items():
+            best[name] = min(best.get(name, float("inf")), run())
+    _, results = text_stage(everything, 2)
+    total_pages = sum(len(r.pages) for r in results)
+    ocr_pages = sum(len(r.pages) for r in results if r.pages[0].source == "ocr")
+
+    print(f"| measurement (fastest of {args.repeat}) | seconds | pages |")
+    print("| --- | --- | --- |")
+    print(f"| text stage, mixed corpus, 1 worker | {best['one']:.2f} | {total_pages} |")
+    print(f"| text stage, mixed corpus, 2 workers | {best['two']:.2f} | {total_pages} |")
+    print(f"| text stage, OCR'd files only (scans + photos), 2 workers | {best['ocr_only']:.2f} | {ocr_pages} |")
+    print(f"| plain `tesseract -l {settings.ocr_languages}` on the same page images, 2 at a time "
+          f"| {best['plain']:.2f} | {len(images)} |")
     if args.ocrmypdf.exists():
-        baseline = ocrmypdf(args.ocrmypdf, everything, 2)
-        print(f"| `ocrmypdf -l ara+eng --jobs 2 --skip-text`, mixed corpus | {baseline:.1f} | {total_pages} |")
+        # Only the files that need OCR: this OCRmyPDF refuses --skip-text with Debian's Ghostscript 10.0,
+        # so born-digital files are left out and cost it nothing (in its favour). Run once: it is slow.
+        baseline = ocrmypdf(args.ocrmypdf, ocred, 2)
+        print(f"| `ocrmypdf -l ara+eng --jobs 2 --output-type pdf`, OCR'd files only (1 run) | {baseline:.2f} "
+              f"| {ocr_pages} |")
+        print(f"\ntext stage / OCRmyPDF on the OCR'd files: {best['ocr_only'] / baseline:.2f}")
     per_page = {source: [p.seconds for r in results for p in r.pages if p.source == source]
                 for source in ("text_layer", "ocr")}
     layer = sum(per_page["text_layer"]) / len(per_page["text_layer"])
     ocr = sum(per_page["ocr"]) / len(per_page["ocr"])
-    print(f"\nper page: text layer {layer * 1000:.1f} ms, OCR {ocr * 1000:.0f} ms ({ocr / layer:.0f}x)")
-    print(f"speed-up 2 workers over 1: {one / two:.2f}x; text stage / plain tesseract: {ocr_only / plain:.2f}")
+    print(f"per page: text layer {layer * 1000:.1f} ms, OCR {ocr * 1000:.0f} ms ({ocr / layer:.0f}x)")
+    print(f"speed-up 2 workers over 1: {best['one'] / best['two']:.2f}x; "
+          f"text stage / plain tesseract: {best['ocr_only'] / best['plain']:.2f}")
     if args.memory_pages:
         started = time.perf_counter()
         samples = memory_run(images, args.memory_pages, 2, settings)

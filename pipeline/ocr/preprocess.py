@@ -16,7 +16,7 @@ MAX_UPSCALE = 4.0
 MAX_SKEW_DEGREES = 15.0
 # Paper brighter in one place than another by more than this many grey levels is evened out first.
 EVEN_PAPER_SPREAD = 24
-_ESTIMATE_WIDTH = 1000  # pixels across the reduced copy used for estimates
+_ESTIMATE_WIDTH = 600  # pixels across the reduced copy used for estimates
 
 
 def otsu_threshold(gray: np.ndarray) -> int:
