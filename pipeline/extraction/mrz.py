@@ -102,8 +102,6 @@ def detect_format(lines: list[str]) -> str | None:
         # The name line may be cut short (its padding unread); the data lines must be about full length.
         data = lines[1:] if name != "TD1" else lines[:2]
         error = max(abs(len(line) - length) for line in data)
-        if len(lines[-1 if name == "TD1" else 0]) > length + 4:
-            continue
         if error < best_error:
             best, best_error = name, error
     return best
@@ -325,7 +323,8 @@ def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     if fmt is None:
         return None
     mrz = _parse_fixed(clean, fmt, today)
-    if mrz.valid or _well_formed(clean, fmt):
+    data_lines = clean[:2] if fmt == "TD1" else clean[1:]
+    if mrz.valid or (_well_formed(clean, fmt) and all(len(line) == _LENGTHS[fmt][1] for line in data_lines)):
         return mrz
     # OCR that adds or drops one character shifts every later field; a realignment is kept only when
     # it puts dates back where dates belong and every check digit then holds without a letter/digit guess.

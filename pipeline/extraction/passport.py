@@ -71,22 +71,27 @@ def _printed_fields(page: PrintedPage, today: date) -> dict[str, object]:
     }
 
 
+def _resolve_word(word: str, printed_words: set[str], depth: int = 2) -> list[str] | None:
+    """`word` as printed-page words, once fillers read as letters at its ends or inside are dropped."""
+    if word in printed_words:
+        return [word]
+    trimmed = word.strip(FILLER_LOOKALIKES)
+    if trimmed != word and trimmed in printed_words:
+        return [trimmed]
+    if depth:
+        for i, char in enumerate(word):
+            if char in FILLER_LOOKALIKES and i:
+                left = _resolve_word(word[:i], printed_words, 0)
+                right = _resolve_word(word[i + 1:], printed_words, depth - 1) if left else None
+                if left and right:
+                    return left + right
+    return None
+
+
 def _reconcile_name(name: str, printed_words: set[str]) -> str:
-    """Undo fillers the OCR read as letters inside MRZ names ("ANNAXMARIA", "RAVIK") where the printed
+    """Undo fillers the OCR read as letters inside MRZ names ("ANNAXMARIA", "KMARIAK") where the printed
     page shows the words without them; otherwise the MRZ reading stands."""
-    out: list[str] = []
-    for word in name.split():
-        fixed = [word]
-        if word not in printed_words:
-            stripped = word.rstrip(FILLER_LOOKALIKES)
-            if stripped != word and stripped in printed_words:
-                fixed = [stripped]
-            for i, char in enumerate(word):
-                if char in FILLER_LOOKALIKES and word[:i] in printed_words and word[i + 1:] in printed_words:
-                    fixed = [word[:i], word[i + 1:]]
-                    break
-        out.extend(fixed)
-    return " ".join(out)
+    return " ".join(w for word in name.split() for w in (_resolve_word(word, printed_words) or [word]))
 
 
 def reconcile_names(mrz: Mrz, page: PrintedPage) -> Mrz:
