@@ -330,7 +330,10 @@ def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     # it puts dates back where dates belong and every check digit then holds without a letter/digit guess.
     found = [c for c in (_parse_fixed(v, fmt, today) for v in _realigned(clean, fmt) if _well_formed(v, fmt))
              if c.valid and not c.guessed]
-    if not found:
+    # Realignments that disagree on a check-digit-protected field leave the reading ambiguous: keep it
+    # failed. (The nationality has no check digit; the country score below picks the likeliest.)
+    readings = {(c.document_number, c.date_of_birth, c.expiry_date, c.sex) for c in found}
+    if len(readings) != 1:
         return mrz
     best = min(found, key=_country_score)
     best.raw_lines = list(lines)
