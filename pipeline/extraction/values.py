@@ -17,6 +17,8 @@ def name_value(raw: str | None) -> str | None:
     if not raw:
         return None
     value = _NAME_JUNK.sub("", clean(raw))
+    # A lone lower-case letter at either end is OCR speckle, not an initial.
+    value = re.sub(r"^[a-z]\s+|\s+[a-z]$", "", value)
     return value if re.search(r"[^\W\d_]{2,}", value) else None
 
 
