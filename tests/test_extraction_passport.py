@@ -62,3 +62,15 @@ def test_bad_check_digit_is_rejected():
     result, status = _understand(mrz2=MRZ2.replace("F1204159", "F1204153"))
     assert status == "rejected"
     assert any(c.name == "mrz_check_digits" and "expiry_date" in c.detail for c in result.checks)
+
+
+def test_misread_nationality_code_is_taken_from_the_printed_nationality_but_flagged():
+    result, status = _understand(mrz2=MRZ2.replace("UT0", "UTQ"))
+    assert result.fields["nationality"] == "UTO"
+    assert status == "needs_review"
+    assert any(c.name == "mrz_country_codes" and "UTQ" in c.detail for c in result.checks)
+
+
+def test_printed_values_replace_mrz_values_whose_check_digit_failed():
+    result, status = _understand(mrz2=MRZ2.replace("7408122", "7408172"))
+    assert status == "rejected" and result.fields["date_of_birth"] == "1974-08-12"

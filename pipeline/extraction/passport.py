@@ -9,9 +9,9 @@ from datetime import date
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.labels import labeled_values
 from pipeline.extraction.mrz import FILLER_LOOKALIKES, Mrz, find_mrz_lines, normalise_line, parse_mrz
-from pipeline.extraction.normalise import clean
+from pipeline.extraction.normalise import clean, edit_distance
 from pipeline.extraction.values import date_value, name_value, sex_value
-from pipeline.extraction.vocabulary import country_code
+from pipeline.extraction.vocabulary import country_code, icao_codes
 
 _NUMBER_TOKEN = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9]*\d)[A-Z0-9]{6,10}(?![A-Z0-9])")
 
@@ -117,5 +117,17 @@ def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str
         "mrz": mrz.lines,
         "date_of_issue": printed["date_of_issue"],
     }
-    # What a damaged MRZ could not give (a misread date) is taken from the printed page.
-    return {k: printed.get(k) if v is None else v for k, v in fields.items()}
+    # Where the MRZ could not give a field, or its check digit failed, the printed page's reading (if
+    # any) is reported instead; the failed check itself still decides the status.
+    failed = set(mrz.failed)
+    for name, value in fields.items():
+        if (value is None or name in failed) and printed.get(name) is not None:
+            fields[name] = printed[name]
+    # Country codes carry no check digit: a code ICAO never assigned, one letter away from the printed
+    # nationality's code, is that code misread.
+    for name in ("nationality", "issuing_country"):
+        code, seen = fields[name], printed["nationality"]
+        if isinstance(code, str) and isinstance(seen, str) and code not in icao_codes() \
+                and edit_distance(code, seen) == 1:
+            fields[name] = seen
+    return fields
