@@ -52,3 +52,7 @@ def test_missing_label_gives_null_not_a_guess():
     fields = extract_birth("شهادة ميلاد\nاسم المولود : سارة\n")
     assert fields["child_name"] == "سارة"
     assert fields["certificate_number"] is None and fields["mother_name"] is None
+
+
+def test_a_title_on_the_next_line_is_not_a_value():
+    assert extract_birth("اسم الوالدة\nBirth Certificate\nDate of Birth\n")["mother_name"] is None

@@ -9,7 +9,7 @@ from pipeline.extraction.contract import extract_contract, salary_kwd
     ("text", "amount"),
     [("KWD 650.000", 650.0), ("650 د.ك", 650.0), ("٦٥٠ دينار", 650.0), ("K.D. 1,250.500", 1250.5),
      ("450 KD", 450.0), ("Kuwaiti Dinars 725", 725.0), ("٧٥٠ دينار كويتي", 750.0), ("0 دينار", None),
-     ("negotiable", None)],
+     ("KWD 1200.000", 1200.0), ("negotiable", None)],
 )
 def test_salary_forms(text, amount):
     assert salary_kwd(text) == amount
@@ -60,3 +60,7 @@ def test_duration_forms():
 
     assert [duration_months(t) for t in ("سنتان", "2 years", "18 months", "three (3) years", "٣ سنوات", "open")] == [
         24, 24, 18, 36, 36, None]
+
+
+def test_label_with_one_unreadable_word_still_found():
+    assert extract_contract("تاريخ ela! العقد : 2026-11-20\n")["end_date"] == "2026-11-20"

@@ -12,7 +12,8 @@ from pipeline.extraction.normalise import clean, fold
 from pipeline.extraction.values import date_value, name_value, number_value
 
 _CURRENCY = r"(?:kwd|kuwaiti\s+dinars?|k\.?\s?d\.?|kd|د\.?\s?ك\.?|دينار(?:ا)?(?:\s*كويتي)?|dinars?)"
-_AMOUNT = r"(\d{1,3}(?:[,\s]\d{3})*(?:[.٫]\d{1,3})?|\d+(?:[.٫]\d{1,3})?)"
+# Grouped thousands ("1,250.500") or plain digits ("1200.000"); never stopping inside a number.
+_AMOUNT = r"(\d{1,3}(?:[,\s]\d{3})+(?:[.٫]\d{1,3})?(?![\d.])|\d+(?:[.٫]\d{1,3})?(?![\d.]))"
 _SALARY = [re.compile(rf"{_CURRENCY}\s*{_AMOUNT}", re.IGNORECASE),
            re.compile(rf"{_AMOUNT}\s*{_CURRENCY}", re.IGNORECASE)]
 _DURATION = re.compile(r"\(?(\d+)\)?\s*(years?|months?|سنوات|سنة|سنه|اشهر|أشهر|شهرا|شهر)", re.IGNORECASE)

@@ -38,6 +38,17 @@ def _allowed_slips(label: str) -> int:
     return 0 if len(label) < 6 else 1
 
 
+def _one_word_garbled(window: str, label: str, owners: dict[str, str]) -> bool:
+    """A label of three or more words with one word unreadable ("تاريخ ela! العقد"), when no label of
+    another field fits the same way."""
+    words, wanted = window.split(), label.split()
+    if len(wanted) < 3 or len(words) != len(wanted) or sum(a != b for a, b in zip(words, wanted, strict=True)) != 1:
+        return False
+    rivals = [other for other in owners if owners[other] != owners[label] and len(other.split()) == len(words)
+              and sum(a != b for a, b in zip(words, other.split(), strict=True)) <= 1]
+    return not rivals
+
+
 def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[_Hit]:
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", folded)]
     found: list[_Hit] = []
@@ -50,7 +61,8 @@ def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[
             if any(h.start < end and start < h.end for h in taken + found):
                 continue
             window = " ".join(folded[start:end].split())
-            if abs(len(window) - len(label)) <= slips and edit_distance(window, label) <= slips:
+            close = abs(len(window) - len(label)) <= slips and edit_distance(window, label) <= slips
+            if close or _one_word_garbled(window, label, owners):
                 found.append(_Hit(owners[label], start, end))
     return found
 
@@ -87,11 +99,18 @@ def labeled_values(text: str, doc_type: str) -> dict[str, str]:
                 value = line[:hit.start].strip(_SEPARATORS)
             if not value and j + 1 == len(hits) and i + 1 < len(lines):
                 following = lines[i + 1]
-                if not _hits(fold_keep_positions(following), doc_type):
+                if not _hits(fold_keep_positions(following), doc_type) and not _is_title(following):
                     value = following.strip(_SEPARATORS)
             if value and hit.field not in found:
                 found[hit.field] = value
     return found
+
+
+def _is_title(line: str) -> bool:
+    """A document title ("Birth Certificate") is never a field's value."""
+    folded = fold(line)
+    return any(fold(word) == folded for words in vocabulary()["type_words"].values() for word in words) or \
+        folded.endswith(("certificate", "contract"))
 
 
 def label_count(text: str, doc_type: str) -> int:
