@@ -77,6 +77,8 @@ def score(truth: dict[str, Any], result: Any, tally: Tally) -> None:
 def evaluate_generated(set_dir: Path) -> dict[str, Any]:
     truths = json.loads((set_dir / "truth.json").read_text(encoding="utf-8"))
     clean, degraded = Tally(), Tally()
+    by_type: dict[str, Tally] = {}
+    verified_by_type: dict[str, list[int]] = {}
     types_right, genuine, genuine_verified, violations, walls, cpus = 0, 0, 0, [], [], []
     for truth in truths:
         result, wall, cpu = run(set_dir / truth["file"], date.fromisoformat(truth["as_of"]))
@@ -87,11 +89,16 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
             genuine += 1
             genuine_verified += result.status == "verified"
             score(truth, result, degraded if truth["degraded"] else clean)
+            score(truth, result, by_type.setdefault(truth["doc_type"], Tally()))
+            counts = verified_by_type.setdefault(truth["doc_type"], [0, 0])
+            counts[0] += result.status == "verified"
+            counts[1] += 1
         elif result.status == "verified":
             violations.append(truth["file"])
     return {"documents": len(truths), "type_accuracy": types_right / len(truths), "clean": clean,
             "degraded": degraded, "genuine": genuine, "genuine_verified": genuine_verified,
-            "violations": violations, "walls": walls, "cpus": cpus}
+            "violations": violations, "walls": walls, "cpus": cpus, "by_type": by_type,
+            "verified_by_type": verified_by_type}
 
 
 def evaluate_public(public_dir: Path) -> list[dict[str, Any]]:
@@ -122,6 +129,8 @@ def report(generated: dict[str, Any], public: list[dict[str, Any]]) -> str:
         f"{sorted(walls)[int(0.95 * (len(walls) - 1))]:.2f}, max {max(walls):.2f}",
         f"- CPU seconds per document (all cores, Tesseract included): mean {statistics.mean(cpus):.2f}, "
         f"max {max(cpus):.2f}",
+        *(f"- {doc_type}: fields {tally.rate:.1%}, verified {generated['verified_by_type'][doc_type][0]}/"
+          f"{generated['verified_by_type'][doc_type][1]}" for doc_type, tally in generated["by_type"].items()),
         "",
         "public specimens:",
     ]
@@ -130,7 +139,8 @@ def report(generated: dict[str, Any], public: list[dict[str, Any]]) -> str:
         fields = f"{tally.fields_right}/{tally.fields_total}" if tally.fields_total else "not scored"
         lines.append(f"- {row['file']} ({row['case']}): {row['doc_type']}, {row['status']}, failed "
                      f"{row['failed']}, fields {fields}, {row['seconds']:.2f}s")
-    misses = generated["clean"].misses + generated["degraded"].misses + [m for r in public for m in r["tally"].misses]
+    misses = generated["clean"].misses + generated["degraded"].misses
+    misses += [m for row in public for m in row["tally"].misses]
     lines += ["", f"field misses ({len(misses)}):", *(f"- {m}" for m in misses)]
     return "\n".join(lines)
 

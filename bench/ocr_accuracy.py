@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from pipeline.extraction.normalise import edit_distance
 from pipeline.ocr import fold_for_matching, read_document
 from pipeline.settings import settings_with
 
@@ -29,16 +30,6 @@ DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared/eval/publ
 def folded(text: str, punctuation: bool) -> str:
     text = "".join(fold_for_matching(text).split())
     return text if punctuation else re.sub(r"[^\w]", "", text)
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def plain(path: Path) -> str:

@@ -7,9 +7,8 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from pipeline.ocr import OcrError, read_document
+from pipeline.ocr import DocumentRequest, OcrError, read_documents
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,35 +18,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def read_file(path: Path) -> dict[str, Any]:
-    """The command's record for one file; raises OcrError with a one-line reason for bad input."""
+def _request(path: Path) -> DocumentRequest:
     import magic
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise OcrError(f"cannot read file: {exc.strerror or exc}") from None
-    mime = magic.from_buffer(data[:65536], mime=True)
-    result = read_document(path, mime, hashlib.sha256(data).hexdigest())
-    return {"file": str(path), "text": result.text, "pages": len(result.pages),
-            "mean_confidence": result.mean_confidence, "seconds": result.seconds}
+    return DocumentRequest(path, magic.from_buffer(data[:65536], mime=True), hashlib.sha256(data).hexdigest())
 
 
 def run(args: argparse.Namespace) -> int:
-    failed = 0
+    requests: dict[Path, DocumentRequest | OcrError] = {}
     for path in args.files:
         try:
-            record = read_file(path)
+            requests[path] = _request(path)
         except OcrError as exc:
+            requests[path] = exc
+    # All files' pages go through one pool of workers.
+    wanted = [r for r in requests.values() if isinstance(r, DocumentRequest)]
+    read = dict(zip([r.path for r in wanted], read_documents(wanted), strict=True))
+    failed = 0
+    for path in args.files:
+        outcome = read.get(path, requests[path])
+        if isinstance(outcome, OcrError):
             failed += 1
-            print(f"wathiqa ocr: {path}: {exc}", file=sys.stderr, flush=True)
+            print(f"wathiqa ocr: {path}: {outcome}", file=sys.stderr, flush=True)
             if args.json:
-                check = {"name": "text.readable", "outcome": "fail", "detail": str(exc)}
+                check = {"name": "text.readable", "outcome": "fail", "detail": str(outcome)}
                 print(json.dumps({"file": str(path), "status": "rejected", "checks": [check]}, ensure_ascii=False))
             continue
+        record = {"file": str(path), "text": outcome.text, "pages": len(outcome.pages),
+                  "mean_confidence": outcome.mean_confidence, "seconds": outcome.seconds}
         if args.json:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(f"== {record['file']} ({record['pages']} pages, confidence {record['mean_confidence']}, "
-                  f"{record['seconds']} s)\n{record['text']}", flush=True)
+            print(f"== {path} ({record['pages']} pages, confidence {record['mean_confidence']}, "
+                  f"{record['seconds']} s)\n{outcome.text}", flush=True)
     return 1 if failed else 0

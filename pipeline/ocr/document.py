@@ -42,28 +42,67 @@ class PageJob:
     max_pixels: int
 
 
+@dataclass(frozen=True)
+class DocumentRequest:
+    path: Path
+    mime: str
+    sha256: str
+
+
 def read_document(path: Path, mime: str, sha256: str, settings: Settings | None = None) -> TextResult:
     """The text of every page in logical order; raises OcrError (one-line reason) for unreadable input."""
+    (outcome,) = read_documents([DocumentRequest(Path(path), mime, sha256)], settings)
+    if isinstance(outcome, OcrError):
+        raise outcome
+    return outcome
+
+
+def read_documents(
+    requests: list[DocumentRequest], settings: Settings | None = None
+) -> list[TextResult | OcrError]:
+    """Several documents at once, in request order, each a TextResult or the OcrError saying why not.
+
+    The pages of all documents share one pool, so two workers stay busy even when documents have
+    odd page counts. `seconds` is the time spent on a document's own pages (text layer and OCR).
+    """
     settings = settings or get_settings()
-    path = Path(path)
     fingerprint = engine.engine_fingerprint(settings.ocr_languages)
-    key = cache_key(sha256, fingerprint, _settings_part(settings))
     cache = TextCache(settings.path("cache", "ocr"))
-    cached = cache.get(key, sha256)
-    if cached is not None:
-        return cached
-    started = time.perf_counter()
-    pages, jobs = _plan(path, mime, settings)
-    pages.extend(_run(jobs, settings.ocr_workers))
-    pages.sort(key=lambda p: p.number)
+    outcomes: list[TextResult | OcrError | None] = [None] * len(requests)
+    planned: dict[int, tuple[str, list[PageText], list[PageJob]]] = {}
+    for i, request in enumerate(requests):
+        key = cache_key(request.sha256, fingerprint, _settings_part(settings))
+        outcomes[i] = cache.get(key, request.sha256)
+        if outcomes[i] is None:
+            try:
+                planned[i] = (key, *_plan(request.path, request.mime, settings))
+            except OcrError as exc:
+                outcomes[i] = exc
+    owners = [i for i, (_, _, jobs) in planned.items() for _ in jobs]
+    read = _run([job for _, _, jobs in planned.values() for job in jobs], settings.ocr_workers)
+    failures: dict[int, OcrError] = {}
+    for owner, page in zip(owners, read, strict=True):
+        if isinstance(page, OcrError):
+            failures.setdefault(owner, page)
+        else:
+            planned[owner][1].append(page)
+    for i, (key, pages, _) in planned.items():
+        if i in failures:
+            outcomes[i] = failures[i]
+            continue
+        pages.sort(key=lambda p: p.number)
+        outcomes[i] = TextResult(sha256=requests[i].sha256, pages=pages, engine=_engine(pages, settings),
+                                 seconds=round(sum(p.seconds for p in pages), 3))
+        cache.put(key, outcomes[i])
+    return [o for o in outcomes if o is not None]
+
+
+def _engine(pages: list[PageText], settings: Settings) -> str:
     sources = {p.source for p in pages}
-    name = " + ".join(
+    return " + ".join(
         part for part, used in (("pdfplumber", "text_layer" in sources),
                                 (engine.engine_name(settings.ocr_languages), "ocr" in sources)) if used
     )
-    result = TextResult(sha256=sha256, pages=pages, engine=name, seconds=round(time.perf_counter() - started, 3))
-    cache.put(key, result)
-    return result
 
 
 def _settings_part(settings: Settings) -> dict[str, object]:
@@ -101,14 +140,22 @@ def _plan(path: Path, mime: str, settings: Settings) -> tuple[list[PageText], li
     raise OcrError(f"cannot read text from {mime or 'unknown type'}: only PDF and images are supported")
 
 
-def _run(jobs: list[PageJob], workers: int) -> list[PageText]:
+def _run(jobs: list[PageJob], workers: int) -> list[PageText | OcrError]:
     workers = min(workers, len(jobs))
     if workers <= 1:
-        return [ocr_page(j) for j in jobs]
+        return [_ocr_page_or_error(j) for j in jobs]
     # fork: workers start in milliseconds and inherit loaded modules; they run no threads of ours.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(ocr_page, jobs))
+        return list(pool.map(_ocr_page_or_error, jobs))
+
+
+def _ocr_page_or_error(job: PageJob) -> PageText | OcrError:
+    # One unreadable page fails its own document, not the others sharing the pool.
+    try:
+        return ocr_page(job)
+    except OcrError as exc:
+        return exc
 
 
 def page_image(job: PageJob) -> Image.Image:

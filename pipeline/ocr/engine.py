@@ -26,7 +26,6 @@ from pipeline.ocr.errors import OcrError
 PSM_AUTO = 3  # full layout analysis: columns, blocks, then lines
 PSM_SINGLE_LINE = 7
 PSM_RAW_LINE = 13  # one line, bypassing layout analysis (which sometimes drops a whole line)
-PSM_SPARSE = 11  # scattered text with no order: labels and values on forms, stamps
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 
 

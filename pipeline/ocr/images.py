@@ -70,15 +70,19 @@ def pdf_page_count(path: Path) -> int:
 
 def render_pdf_page(path: Path, index: int, dpi: int, max_pixels: int) -> Image.Image:
     """Rasterise one PDF page to grayscale at `dpi`, lowering the resolution for oversized pages."""
-    with _open_pdf(path) as pdf:
-        page = pdf[index]
-        width_pt, height_pt = page.get_size()
-        scale = dpi / POINTS_PER_INCH
-        pixels = width_pt * scale * height_pt * scale
-        if pixels > max_pixels:
-            scale *= (max_pixels / pixels) ** 0.5
-        bitmap = page.render(scale=scale, grayscale=True)
-        return bitmap.to_pil().convert("L")
+    import pypdfium2
+
+    try:
+        with _open_pdf(path) as pdf:
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+            scale = dpi / POINTS_PER_INCH
+            pixels = width_pt * scale * height_pt * scale
+            if pixels > max_pixels:
+                scale *= (max_pixels / pixels) ** 0.5
+            return page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    except pypdfium2.PdfiumError as exc:
+        raise OcrError(f"PDF page {index + 1} cannot be rendered: {exc}") from None
 
 
 def _open_pdf(path: Path) -> closing:

@@ -11,8 +11,6 @@ from PIL import Image
 
 from pipeline.ocr.engine import MRZ_ALPHABET, PSM_AUTO, Line, read
 
-# TD1 has 3 lines of 30, TD2 2 of 36, TD3 (passports) 2 of 44.
-MRZ_LENGTHS = (30, 36, 44)
 _FILLER_LOOKALIKES = "«‹"
 
 
@@ -29,7 +27,8 @@ def looks_like_mrz(text: str) -> bool:
 
 
 def mrz_lines(texts: list[str]) -> list[str] | None:
-    """The MRZ (the last 2 or 3 MRZ-like lines, spaces removed) among lines of text, or None."""
+    """The MRZ among lines of text, spaces removed, or None: the last 3 lines when they are ~30 long
+    (TD1 cards), else the last 2 (TD2 lines are 36 long, TD3 passports 44)."""
     found = [_compact(t) for t in texts if looks_like_mrz(t)]
     if len(found) < 2:
         return None
