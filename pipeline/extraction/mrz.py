@@ -86,7 +86,7 @@ class Mrz:
 def normalise_line(line: str) -> str:
     """Upper-case, no spaces, filler look-alikes that never occur in an MRZ alphabet turned into `<`."""
     line = line.upper().replace(" ", "").replace("$", "S")
-    line = re.sub(r"[«‹<(\[{]", "<", line)
+    line = re.sub(r"[«‹<(\[{>]", "<", line)  # ">" is "<" mirrored by right-to-left reading
     return re.sub(r"[^A-Z0-9</]", "", line)  # "/" is a misread "<" or "7": its position decides
 
 
@@ -340,7 +340,7 @@ def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     return best
 
 
-_MRZ_ALPHABET = re.compile(r"[A-Z0-9<«‹/]")
+_MRZ_ALPHABET = re.compile(r"[A-Z0-9<«‹/>]")
 
 
 def find_mrz_lines(text: str) -> list[str] | None:
