@@ -9,7 +9,7 @@ from datetime import date
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.labels import labeled_values
 from pipeline.extraction.mrz import FILLER_LOOKALIKES, Mrz, find_mrz_lines, normalise_line, parse_mrz
-from pipeline.extraction.normalise import clean, edit_distance
+from pipeline.extraction.normalise import clean
 from pipeline.extraction.values import date_value, name_value, sex_value
 from pipeline.extraction.vocabulary import country_code, icao_codes
 
@@ -123,11 +123,15 @@ def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str
     for name, value in fields.items():
         if (value is None or name in failed) and printed.get(name) is not None:
             fields[name] = printed[name]
-    # Country codes carry no check digit: a code ICAO never assigned, one letter away from the printed
-    # nationality's code, is that code misread.
+    # Names and country codes carry no check digit. A code ICAO never assigned is a misread; MRZ name
+    # words the printed page does not show are likely misread too (the name line is the one OCR garbles).
+    # Either way the printed page's reading is reported, and the checks still flag the disagreement.
     for name in ("nationality", "issuing_country"):
-        code, seen = fields[name], printed["nationality"]
-        if isinstance(code, str) and isinstance(seen, str) and code not in icao_codes() \
-                and edit_distance(code, seen) == 1:
-            fields[name] = seen
+        if fields[name] not in icao_codes() and printed[name]:
+            fields[name] = printed[name]
+    words = set(clean(page.text).upper().split())
+    for name in ("surname", "given_names"):
+        mrz_name = fields[name]
+        if isinstance(mrz_name, str) and printed[name] and not set(mrz_name.split()) <= words:
+            fields[name] = printed[name]
     return fields
