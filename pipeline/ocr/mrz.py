@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from PIL import Image
 
-from pipeline.ocr.engine import MRZ_ALPHABET, PSM_AUTO, Line, read
+from pipeline.ocr.engine import MRZ_ALPHABET, PSM_AUTO, PSM_BLOCK, Line, read
 
-_FILLER_LOOKALIKES = "«‹"
+# How the filler `<` comes out of a page read: guillemets, and `>` when the Arabic model mirrors it.
+_FILLER_LOOKALIKES = "«‹»›>"
+# Filler characters in a lower-half line that make the zone worth a closer look.
+_FILLER_HINT = 3
+# TD1 cards have 3 lines of 30 characters, TD2 documents 2 of 36, TD3 passports 2 of 44.
+MRZ_LENGTHS = (30, 36, 44)
+# Character height the zone is scaled to before the re-read (OCR-B reads best well above 20 px).
+_MRZ_CHAR_HEIGHT = 40
 
 
 def _compact(text: str) -> str:
@@ -26,27 +33,55 @@ def looks_like_mrz(text: str) -> bool:
     return sum(c in MRZ_ALPHABET for c in compact) >= 0.9 * len(compact)
 
 
+def _fit_filler(line: str, target: int) -> str:
+    """OCR cannot count long runs of `<`: a line a few characters off the zone's length that ends in
+    filler gets its trailing filler padded or trimmed to that length."""
+    if 0 < abs(len(line) - target) <= 3 and line.endswith("<") and len(line.rstrip("<")) <= target:
+        return line.rstrip("<").ljust(target, "<")
+    return line
+
+
 def mrz_lines(texts: list[str]) -> list[str] | None:
     """The MRZ among lines of text, spaces removed, or None: the last 3 lines when they are ~30 long
     (TD1 cards), else the last 2 (TD2 lines are 36 long, TD3 passports 44)."""
     found = [_compact(t) for t in texts if looks_like_mrz(t)]
     if len(found) < 2:
         return None
+    # The zone's length: the standard length nearest its longest line (the one least likely cut short).
+    target = min(MRZ_LENGTHS, key=lambda n: abs(max(len(line) for line in found) - n))
+    found = [_fit_filler(line, target) for line in found]
     count = 3 if len(found) >= 3 and all(abs(len(line) - 30) <= 3 for line in found[-3:]) else 2
     return found[-count:]
 
 
 def read_mrz(image: Image.Image, lines: list[Line]) -> list[str] | None:
-    """Re-read the zone that the page read placed in the lower half of the page, or None."""
-    candidates = [line for line in lines if looks_like_mrz(line.text) and line.box[1] > image.height * 0.45]
-    if len(candidates) < 2:
+    """Re-read the zone that the page read placed in the lower half of the page, or None.
+
+    When the page read shows filler-like characters in the lower half but no clean MRZ lines (small
+    or blurred zones), the whole lower part of the page is re-read instead."""
+    lower = [line for line in lines if line.box[1] > image.height * 0.45]
+    candidates = [line for line in lower if looks_like_mrz(line.text)]
+    if len(candidates) >= 2:
+        left = min(line.box[0] for line in candidates)
+        top = min(line.box[1] for line in candidates)
+        right = max(line.box[0] + line.box[2] for line in candidates)
+        bottom = max(line.box[1] + line.box[3] for line in candidates)
+        margin = max(line.box[3] for line in candidates)
+        zone = (max(0, left - margin), max(0, top - margin), min(image.width, right + margin),
+                min(image.height, bottom + margin))
+        char_height = sum(line.box[3] for line in candidates) / len(candidates)
+    elif any(sum(_compact(line.text).count(c) for c in "<") >= _FILLER_HINT for line in lower):
+        zone = (0, int(image.height * 0.55), image.width, image.height)
+        char_height = max((line.box[3] for line in lower), default=_MRZ_CHAR_HEIGHT)
+    else:
         return None
-    left = min(line.box[0] for line in candidates)
-    top = min(line.box[1] for line in candidates)
-    right = max(line.box[0] + line.box[2] for line in candidates)
-    bottom = max(line.box[1] + line.box[3] for line in candidates)
-    margin = max(line.box[3] for line in candidates)
-    crop = image.crop((max(0, left - margin), max(0, top - margin),
-                       min(image.width, right + margin), min(image.height, bottom + margin)))
-    reread = read(crop, "eng", PSM_AUTO, whitelist=MRZ_ALPHABET)
-    return mrz_lines([line.text for line in reread.lines]) or mrz_lines([line.text for line in candidates])
+    crop = image.crop(zone)
+    if char_height < _MRZ_CHAR_HEIGHT:
+        factor = _MRZ_CHAR_HEIGHT / max(char_height, 1)
+        crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
+    # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
+    for psm in (PSM_AUTO, PSM_BLOCK):
+        found = mrz_lines([line.text for line in read(crop, "eng", psm, whitelist=MRZ_ALPHABET).lines])
+        if found:
+            return found
+    return mrz_lines([line.text for line in candidates])

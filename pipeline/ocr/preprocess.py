@@ -79,7 +79,9 @@ def text_bands(mask: np.ndarray) -> list[tuple[int, int]]:
 def line_height(image: Image.Image) -> float | None:
     """Median height of the text lines on an (upright, deskewed) image, in its own pixels."""
     small, factor = _reduced(image)
-    heights = [b - t + 1 for t, b in text_bands(ink_mask(small)) if b - t >= 2]
+    mask = ink_mask(small)
+    # Bands are taken in vertical strips so a photo or a side column does not swallow the text lines.
+    heights = [b - t + 1 for strip in np.array_split(mask, 4, axis=1) for t, b in text_bands(strip) if b - t >= 2]
     return float(np.median(heights)) * factor if heights else None
 
 
