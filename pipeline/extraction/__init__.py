@@ -42,11 +42,11 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
     """Classify the text, extract the type's fields and run every content check as of `as_of`."""
     settings = settings or get_settings()
     plain = text.text
-    mrz = read_mrz(text.mrz, plain, as_of)
+    page = printed_page(plain, as_of)  # the visual zone also helps read the MRZ, so it comes first
+    mrz = read_mrz(text.mrz, plain, as_of, page)
     doc_type = classify(plain, mrz, declared_type)
     checks: list[Check] = []
     if doc_type == "passport":
-        page = printed_page(plain, as_of)
         mrz = reconcile_names(mrz, page) if mrz else None
         fields = passport_fields(mrz, page, as_of)
         checks += check_mrz(mrz, doc_type) + check_mrz_matches_page(mrz, page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,11 +17,12 @@ _WEIGHTS = (7, 3, 1)
 # Look-alikes OCR produces: what a letter probably was when a digit belongs there, and back.
 _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2", "S": "5",
              "G": "6", "B": "8", "A": "4", "/": "7"}
+_SECOND_DIGIT = {"S": "8"}  # an S where a digit belongs is a 5 or, in OCR-B, an 8
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T", "/": "<"}
 # Only the closest pairs are tried where letters and digits may both occur (document numbers).
 _ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
                 "D": "0", "Q": "0"}
-_MAX_SWAPS = 4  # any swap is reported as a guess, so more swaps cost certainty, never safety
+_MAX_SWAPS = 6  # any swap is reported as a guess, so more swaps cost certainty, never safety
 FILLER_LOOKALIKES = "KXSZCE«‹"
 _FILLER_LIKELY = "KXZC<"  # letters that rarely end a name in a run
 _MAX_CANDIDATES = 512
@@ -111,6 +113,22 @@ def _fit(line: str, length: int) -> str:
     return line[:length].ljust(length, "<")
 
 
+def _fit_data(line: str, length: int) -> str:
+    """A data line at its length: OCR miscounts long filler runs, while the check digits after the last
+    run sit at fixed places at the end, so the last run absorbs the difference."""
+    runs = list(re.finditer(r"<{2,}", line))
+    if not runs or len(line) == length:
+        return _fit(line, length)
+    last = runs[-1]
+    run = max(1, last.end() - last.start() + length - len(line))
+    return _fit(line[:last.start()] + "<" * run + line[last.end():], length)
+
+
+def _digit_choices(char: str) -> list[str]:
+    """Digits a character in a digit-only position may have been; the first is the likeliest."""
+    return [_digit_options(char), *_SECOND_DIGIT.get(char, "")]
+
+
 def _digit_options(char: str) -> str:
     if char.isdigit():
         return char
@@ -123,7 +141,8 @@ def _alnum_options(char: str) -> list[str]:
     return [char, _ALNUM_SWAPS[char]] if char in _ALNUM_SWAPS else [char]
 
 
-def _repair_checked(value: str, digit: str, kinds: str) -> tuple[str, str, bool, bool, bool]:
+def _repair_checked(value: str, digit: str, kinds: str,
+                    printed: frozenset[str] = frozenset()) -> tuple[str, str, bool, bool, bool]:
     """Repair one field and its check digit; `kinds` has one letter per position: N digit, A alnum.
 
     Returns (value, digit, valid, corrected, guessed). Digits-only positions are mapped deterministically;
@@ -133,7 +152,7 @@ def _repair_checked(value: str, digit: str, kinds: str) -> tuple[str, str, bool,
     fixed_digit = _digit_options(digit)
     if value == forced and digit == fixed_digit and check_digit(value) == digit:
         return value, digit, True, False, False
-    options = [[_digit_options(c)] if k == "N" else _alnum_options(c) for c, k in zip(value, kinds, strict=True)]
+    options = [_digit_choices(c) if k == "N" else _alnum_options(c) for c, k in zip(value, kinds, strict=True)]
     size = 1
     for opts in options:
         size *= len(opts)
@@ -145,6 +164,10 @@ def _repair_checked(value: str, digit: str, kinds: str) -> tuple[str, str, bool,
     if not good:
         return value, digit, False, False, False
     # Fewest changes wins; a tie means the check digit cannot tell them apart, so do not guess.
+    # Where several repairs satisfy the check digit, the one the printed page shows is the reading.
+    seen = [c for c in good if c.replace("<", "") in printed]
+    if len(seen) == 1:
+        return seen[0], fixed_digit, True, True, seen[0] != forced
     good.sort(key=lambda c: sum(a != b for a, b in zip(c, value, strict=True)))
     changes = [sum(a != b for a, b in zip(c, value, strict=True)) for c in good]
     if len(good) > 1 and changes[0] == changes[1]:
@@ -193,11 +216,13 @@ def _sex(char: str) -> str | None:
 class _Reader:
     """Collects repaired fields and check results while walking one MRZ."""
 
-    def __init__(self) -> None:
+    def __init__(self, printed: frozenset[str]) -> None:
         self.checks: list[MrzCheck] = []
+        self.printed = printed  # document numbers read on the printed page
 
     def checked(self, name: str, value: str, digit: str, kinds: str | None = None) -> tuple[str, str]:
-        value, digit, valid, corrected, guessed = _repair_checked(value, digit, kinds or "N" * len(value))
+        printed = self.printed if name == "document_number" else frozenset()
+        value, digit, valid, corrected, guessed = _repair_checked(value, digit, kinds or "N" * len(value), printed)
         self.checks.append(MrzCheck(name, valid, corrected, guessed))
         return value, digit
 
@@ -215,10 +240,10 @@ def _country(value: str) -> str:
     return _letters(value).replace("<", "")
 
 
-def _parse_td3_or_td2(lines: list[str], fmt: str, today: date) -> Mrz:
+def _parse_td3_or_td2(lines: list[str], fmt: str, today: date, printed: frozenset[str]) -> Mrz:
     width = 44 if fmt == "TD3" else 36
-    one, two = (_fit(line, width) for line in lines)
-    r = _Reader()
+    one, two = _fit(lines[0], width), _fit_data(lines[1], width)
+    r = _Reader(printed)
     number, n_check = r.checked("document_number", two[0:9], two[9], "A" * 9)
     dob, dob_check = r.checked("date_of_birth", two[13:19], two[19])
     exp, exp_check = r.checked("expiry_date", two[21:27], two[27])
@@ -247,9 +272,9 @@ def _parse_td3_or_td2(lines: list[str], fmt: str, today: date) -> Mrz:
     )
 
 
-def _parse_td1(lines: list[str], today: date) -> Mrz:
-    one, two, three = (_fit(line, 30) for line in lines)
-    r = _Reader()
+def _parse_td1(lines: list[str], today: date, printed: frozenset[str]) -> Mrz:
+    one, two, three = _fit(lines[0], 30), _fit_data(lines[1], 30), _fit(lines[2], 30)
+    r = _Reader(printed)
     number, n_check = one[5:14], one[14]
     if n_check == "<" and one[15:30].strip("<"):
         # Long document numbers continue in the optional field; their check digit ends that part.
@@ -272,8 +297,8 @@ def _parse_td1(lines: list[str], today: date) -> Mrz:
     )
 
 
-def _parse_fixed(lines: list[str], fmt: str, today: date) -> Mrz:
-    return _parse_td1(lines, today) if fmt == "TD1" else _parse_td3_or_td2(lines, fmt, today)
+def _parse_fixed(lines: list[str], fmt: str, today: date, printed: frozenset[str]) -> Mrz:
+    return _parse_td1(lines, today, printed) if fmt == "TD1" else _parse_td3_or_td2(lines, fmt, today, printed)
 
 
 def _realigned(lines: list[str], fmt: str) -> list[list[str]]:
@@ -284,7 +309,8 @@ def _realigned(lines: list[str], fmt: str) -> list[list[str]]:
         edits = {line[:i] + line[i + 1:] for i in range(len(line))} | {line[:i] + "<" + line[i:] for i in
                                                                       range(len(line) + 1)}
         width = _LENGTHS[fmt][1]
-        variants += [[*lines[:index], _fit(edit, width), *lines[index + 1:]] for edit in sorted(edits - {line})]
+        fit = _fit if fmt == "TD1" and index == 0 else _fit_data
+        variants += [[*lines[:index], fit(edit, width), *lines[index + 1:]] for edit in sorted(edits - {line})]
     return variants
 
 
@@ -295,7 +321,7 @@ _SHAPE = {"TD3": (1, (13, 19), (21, 27), 20), "TD2": (1, (13, 19), (21, 27), 20)
 def _well_formed(lines: list[str], fmt: str) -> bool:
     """Dates where dates belong and a sex letter where it belongs: a misaligned line breaks this."""
     index, birth, expiry, sex = _SHAPE[fmt]
-    line = _fit(lines[index], _LENGTHS[fmt][1])
+    line = _fit_data(lines[index], _LENGTHS[fmt][1])
     digits = line[birth[0]:birth[1]] + line[expiry[0]:expiry[1]]
     return all(c.isdigit() or c in _AS_DIGIT for c in digits) and line[sex] in "MFX<"
 
@@ -310,10 +336,12 @@ def _country_score(mrz: Mrz) -> tuple[bool, int]:
 _DATA_LINE = re.compile(r"[\d/]{6}.[MFX<][\d/]{6}")
 
 
-def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
+def parse_mrz(lines: list[str], today: date | None = None, printed_numbers: Iterable[str] = ()) -> Mrz | None:
     """Parse raw MRZ lines (as OCR read them); None when they fit no ICAO format.
 
     A lone TD3 data line (the name line unreadable) still gives number, dates and check digits.
+    `printed_numbers` (what the visual zone shows) decide between document-number repairs that the
+    check digit cannot tell apart.
     """
     today = today or date.today()
     clean = [normalise_line(line) for line in lines if normalise_line(line)]
@@ -322,14 +350,17 @@ def parse_mrz(lines: list[str], today: date | None = None) -> Mrz | None:
     fmt = detect_format(clean)
     if fmt is None:
         return None
-    mrz = _parse_fixed(clean, fmt, today)
+    printed = frozenset(printed_numbers)
+    mrz = _parse_fixed(clean, fmt, today, printed)
     data_lines = clean[:2] if fmt == "TD1" else clean[1:]
     if mrz.valid or (_well_formed(clean, fmt) and all(len(line) == _LENGTHS[fmt][1] for line in data_lines)):
         return mrz
     # OCR that adds or drops one character shifts every later field; a realignment is kept only when
-    # it puts dates back where dates belong and every check digit then holds without a letter/digit guess.
-    found = [c for c in (_parse_fixed(v, fmt, today) for v in _realigned(clean, fmt) if _well_formed(v, fmt))
-             if c.valid and not c.guessed]
+    # it puts dates back where dates belong and every check digit then holds.
+    found = [c for c in (_parse_fixed(v, fmt, today, printed) for v in _realigned(clean, fmt) if _well_formed(v, fmt))
+             if c.valid]
+    # A realignment that needs no letter/digit guess beats those that do (the guesses stay flagged).
+    found = [c for c in found if not c.guessed] or found
     # Realignments that disagree on a check-digit-protected field leave the reading ambiguous: keep it
     # failed. (The nationality has no check digit; the country score below picks the likeliest.)
     readings = {(c.document_number, c.date_of_birth, c.expiry_date, c.sex) for c in found}

@@ -48,9 +48,11 @@ def printed_page(text: str, today: date) -> PrintedPage:
     )
 
 
-def read_mrz(page_mrz: list[str] | None, text: str, today: date) -> Mrz | None:
+def read_mrz(page_mrz: list[str] | None, text: str, today: date, page: PrintedPage) -> Mrz | None:
     """The MRZ the text stage marked or one found in the page text, whichever passes its check digits."""
-    parsed = [m for m in (parse_mrz(lines, today=today) for lines in (page_mrz, find_mrz_lines(text)) if lines) if m]
+    printed = [*page.number_tokens, *([page.labeled_number] if page.labeled_number else [])]
+    parsed = [m for m in (parse_mrz(lines, today, printed) for lines in (page_mrz, find_mrz_lines(text)) if lines)
+              if m]
     return next((m for m in parsed if m.valid), parsed[0] if parsed else None)
 
 
