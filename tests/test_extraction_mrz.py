@@ -80,3 +80,11 @@ def test_one_inserted_character_is_realigned_only_when_check_digits_confirm_it()
     assert mrz.valid and mrz.lines[1][:28] == TD3[1][:28] and mrz.expiry_date == date(2012, 4, 15)
     wrong = parse_mrz([TD3[0], inserted.replace("ZE184226B", "ZE184227B")], today=TODAY)
     assert not wrong.valid or wrong.guessed
+
+
+def test_printed_number_decides_between_repairs_the_check_digit_cannot_separate():
+    lines = ["P<CANMARTIN<<SARAH<<<<<<<<<<<<<<<<<<<<<<<<<<", "ZEQODSO9<9CANS501019F2301147<<<<<<<<<<<<<<08"]
+    mrz = parse_mrz(lines, today=TODAY, printed_numbers=["ZE000509"])
+    assert mrz.valid and mrz.document_number == "ZE000509" and mrz.date_of_birth == date(1985, 1, 1)
+    assert "document_number" in mrz.guessed  # still a person's to confirm
+    assert parse_mrz(lines, today=TODAY).document_number != "ZE000509"
