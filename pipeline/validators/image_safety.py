@@ -1,0 +1,49 @@
+"""Images: decodable to the last byte, within the pixel limit (decompression bombs) and page limit."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PIL import Image
+
+from pipeline.models import Check
+
+
+def _register_heif() -> None:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def inspect_image(path: Path, max_pixels: int, max_pages: int) -> tuple[int, list[Check]]:
+    """(frame count, checks); decodes every frame fully, so truncated files fail here, not in OCR."""
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                if frames > max_pages:
+                    return frames, [Check("page_count", "fail", f"{frames} pages, over the {max_pages}-page limit")]
+                for index in range(frames):
+                    image.seek(index)
+                    width, height = image.size
+                    if width * height > max_pixels:
+                        return frames, [
+                            Check(
+                                "pixel_limit",
+                                "fail",
+                                f"{width}x{height} pixels is over the {max_pixels:,}-pixel limit (decompression bomb?)",
+                            )
+                        ]
+                    image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return 0, [Check("pixel_limit", "fail", f"image too large to decode safely: {exc}".splitlines()[0])]
+    except Exception as exc:
+        return 0, [Check("image_readable", "fail", f"the image is corrupt or truncated ({type(exc).__name__})")]
+    return frames, [
+        Check("image_readable", "pass", f"{frames} frame(s) decoded"),
+        Check("pixel_limit", "pass", f"within {max_pixels:,} pixels per page"),
+        Check("page_count", "pass", f"{frames} of at most {max_pages} pages"),
+    ]
