@@ -16,6 +16,8 @@ from pipeline.settings import SettingsError
 # Modules that contribute commands, in the order `--help` lists them.
 COMMAND_MODULES = [
     "pipeline.commands.services",
+    "pipeline.commands.ingest",
+    "pipeline.commands.process",
     "pipeline.commands.ocr",
     "pipeline.commands.extract",
 ]

@@ -1,0 +1,81 @@
+"""`wathiqa process [--wait]`: run the processing job now, in this process, over the inbox.
+
+The same Dagster job the sensor launches, executed in-process batch by batch; with DAGSTER_HOME set
+the runs are recorded in that instance (and show in the UI), otherwise in an ephemeral one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections import Counter
+
+from pipeline.settings import get_settings
+
+BATCH_SIZE = 25
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("process", help="run the pipeline now over everything waiting in the inbox")
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="after the inbox is empty, keep watching it and process new uploads until it stays empty "
+        "for --idle seconds",
+    )
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of empty inbox that end --wait")
+    parser.add_argument("--as-of", help="judge documents as of this ISO date (default today)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance
+
+    from pipeline.assets.batch import batch_run_config
+    from pipeline.blobstore import open_blobstore
+    from pipeline.definitions import defs
+    from pipeline.inbox import Inbox
+    from pipeline.processing import Pipeline
+
+    settings = get_settings()
+    blobstore = open_blobstore(settings)
+    inbox = Inbox(blobstore)
+    pipeline = Pipeline(settings, blobstore)
+    job = defs.get_job_def("process_uploads")
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+    started = time.perf_counter()
+    outcomes: Counter[str] = Counter()
+    seen: set[str] = set()
+    failed_runs = 0
+    idle_since = time.monotonic()
+    while True:
+        # Uploads that failed in this invocation stay in the inbox; do not loop on them.
+        upload_ids = [i.upload_id for i in inbox.pending() if i.upload_id not in seen][:BATCH_SIZE]
+        if not upload_ids:
+            if not args.wait or time.monotonic() - idle_since >= args.idle:
+                break
+            time.sleep(1.0)
+            continue
+        seen.update(upload_ids)
+        result = job.execute_in_process(
+            run_config=batch_run_config(upload_ids, args.as_of),
+            instance=instance,
+            raise_on_error=False,
+            tags={"wathiqa/trigger": "wathiqa process"},
+        )
+        failed_runs += 0 if result.success else 1
+        for upload_id in upload_ids:
+            outcome = pipeline.outcome(upload_id)
+            label = f"{outcome.state}:{outcome.status}" if outcome.status else outcome.state
+            outcomes[label] += 1
+            detail = outcome.reason or (f"{outcome.doc_type} -> {outcome.document_id}" if outcome.document_id else "")
+            print(f"{upload_id}  {label:<22} {detail}", flush=True)
+        print(f"run {result.run_id[:8]}: {len(upload_ids)} uploads, {'ok' if result.success else 'FAILED'}")
+        idle_since = time.monotonic()
+    seconds = time.perf_counter() - started
+    total = sum(outcomes.values())
+    summary = ", ".join(f"{n} {label}" for label, n in sorted(outcomes.items())) or "nothing waiting"
+    print(f"processed {total} uploads in {seconds:.1f}s: {summary}")
+    return 1 if failed_runs else 0
