@@ -141,10 +141,19 @@ def test_decompression_bomb_is_refused_with_a_clear_reason(tmp_path: Path, setti
         _read(bomb, settings)
 
 
-def test_corrupt_image_and_unsupported_type_are_refused_in_one_line(tmp_path: Path, settings: Settings):
+def test_corrupt_truncated_and_unsupported_files_are_refused_in_one_line(tmp_path: Path, settings: Settings):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     with pytest.raises(OcrError, match="image cannot be decoded"):
         _read(broken, settings)
     with pytest.raises(OcrError, match="only PDF and images"):
         _read(broken, settings, "application/zip")
+    truncated = tmp_path / "truncated.png"
+    whole = save_png(text_page(ENGLISH_LINES[:1], size=(800, 300)), tmp_path / "whole.png").read_bytes()
+    truncated.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(OcrError, match="truncated"):
+        _read(truncated, settings)
+    bad_pdf = tmp_path / "bad.pdf"
+    bad_pdf.write_bytes(b"%PDF-1.4\n1 0 obj garbage\n")
+    with pytest.raises(OcrError, match="PDF cannot be opened"):
+        _read(bad_pdf, settings, "application/pdf")

@@ -156,6 +156,8 @@ def _ocr_page_or_error(job: PageJob) -> PageText | OcrError:
         return ocr_page(job)
     except OcrError as exc:
         return exc
+    except (OSError, ValueError, MemoryError) as exc:  # truncated or malformed image data found mid-decode
+        return OcrError(f"page {job.number} cannot be read: {exc}".splitlines()[0])
 
 
 def page_image(job: PageJob) -> Image.Image:
