@@ -39,7 +39,9 @@ def inspect_image(path: Path, max_pixels: int, max_pages: int) -> tuple[int, lis
                         ]
                     image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return 0, [Check("pixel_limit", "fail", f"image too large to decode safely: {exc}".splitlines()[0])]
+        # Pillow's own guard fired first (the image is far over even its limit).
+        detail = f"the image is over the {max_pixels:,}-pixel limit (decompression bomb?): {exc}"
+        return 0, [Check("pixel_limit", "fail", detail.splitlines()[0])]
     except Exception as exc:
         return 0, [Check("image_readable", "fail", f"the image is corrupt or truncated ({type(exc).__name__})")]
     return frames, [

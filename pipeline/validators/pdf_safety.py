@@ -8,8 +8,13 @@ import pikepdf
 
 from pipeline.models import Check
 
-ACTIVE_KEYS = {"/JavaScript": "JavaScript", "/JS": "JavaScript", "/Launch": "a launch action",
-               "/EmbeddedFiles": "embedded files", "/EmbeddedFile": "embedded files"}
+ACTIVE_KEYS = {
+    "/JavaScript": "JavaScript",
+    "/JS": "JavaScript",
+    "/Launch": "a launch action",
+    "/EmbeddedFiles": "embedded files",
+    "/EmbeddedFile": "embedded files",
+}
 
 
 def inspect_pdf(path: Path, max_pages: int) -> tuple[int, list[Check]]:
@@ -44,11 +49,27 @@ def inspect_pdf(path: Path, max_pages: int) -> tuple[int, list[Check]]:
 
 def _active_content(pdf: pikepdf.Pdf) -> set[str]:
     found: set[str] = set()
-    for obj in pdf.objects:
+    # Direct dictionaries nest inside indirect objects (e.g. the catalog's /Names tree): walk into them.
+    stack = [(obj, 0) for obj in pdf.objects]
+    while stack:
+        obj, depth = stack.pop()
+        if depth > 8:
+            continue
         if isinstance(obj, pikepdf.Dictionary):
-            for key in obj.keys():  # noqa: SIM118 - pikepdf dictionaries iterate differently
+            for key, value in obj.items():
                 if key in ACTIVE_KEYS:
                     found.add(ACTIVE_KEYS[key])
-            if obj.get("/S") in (pikepdf.Name.JavaScript, pikepdf.Name.Launch):
-                found.add("JavaScript" if obj.get("/S") == pikepdf.Name.JavaScript else "a launch action")
+                if isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                    stack.append((value, depth + 1))
+            action = obj.get("/S")
+            if action == pikepdf.Name.JavaScript:
+                found.add("JavaScript")
+            elif action == pikepdf.Name.Launch:
+                found.add("a launch action")
+        elif isinstance(obj, pikepdf.Array):
+            stack.extend(
+                (item, depth + 1)
+                for item in obj
+                if isinstance(item, (pikepdf.Dictionary, pikepdf.Array)) and not item.is_indirect
+            )
     return found

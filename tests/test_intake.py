@@ -1,0 +1,88 @@
+"""Intake refuses every kind of bad upload with its own one-line reason, and takes good documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.intake import inspect_file, sha256_file
+from tests.fixtures.documents import make_document
+from tests.fixtures.hostile import make_flagged, make_hostile
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("good")
+    return {
+        "pdf": out / make_document(out, "passport", "passport", seed=7, fmt="pdf").file,
+        "png": out / make_document(out, "birth", "birth_certificate", seed=7, fmt="png").file,
+        "jpg": out / make_document(out, "contract", "employment_contract", seed=7, fmt="jpg").file,
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, good) -> tuple[Path, dict[str, str]]:
+    out = tmp_path_factory.mktemp("hostile")
+    return out, make_hostile(out, good["pdf"], good["png"])
+
+
+def test_good_documents_are_accepted_with_their_hash_type_and_pages(good):
+    for kind, path in good.items():
+        report = inspect_file(path, filename=path.name)
+        assert report.accepted, (kind, report.reason)
+        assert report.sha256 == sha256_file(path)
+        assert report.pages == 1
+        assert all(c.outcome in ("pass", "skip") for c in report.checks)
+    assert inspect_file(good["pdf"]).mime == "application/pdf"
+
+
+def test_every_bad_upload_is_refused_by_the_check_that_names_it(hostile):
+    folder, expected = hostile
+    assert len(expected) >= 14
+    for name, check_name in expected.items():
+        report = inspect_file(folder / name, filename=name)
+        assert not report.accepted, name
+        failing = [c for c in report.checks if c.outcome == "fail"]
+        assert [c.name for c in failing] == [check_name], (name, report.checks)
+        assert report.reason == failing[0].detail
+        assert report.reason and "\n" not in report.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("empty.pdf", "empty"),
+        ("program.pdf", "not allowed"),
+        ("photo.jpg", "content is image/png"),
+        ("encrypted.pdf", "encrypted"),
+        ("polyglot.pdf", "ZIP"),
+        ("bomb.png", "pixel limit"),
+        ("too-many-pages.pdf", "31 pages"),
+    ],
+)
+def test_reasons_say_what_is_wrong_in_plain_words(hostile, name, words):
+    folder, _ = hostile
+    assert words in inspect_file(folder / name, filename=name).reason
+
+
+def test_oversized_upload_is_refused_before_it_is_read(tmp_path, good):
+    from pipeline.settings import settings_with
+
+    small = settings_with(max_upload_bytes=1000)
+    report = inspect_file(good["pdf"], small)
+    assert not report.accepted and report.sha256 == ""
+    assert "over the 1,000-byte limit" in report.reason
+
+
+def test_pdfs_with_active_content_are_accepted_but_flagged_for_review(tmp_path):
+    for name, what in make_flagged(tmp_path).items():
+        report = inspect_file(tmp_path / name)
+        flag = next(c for c in report.checks if c.name == "pdf_active_content")
+        assert report.accepted and flag.outcome == "warn" and what in flag.detail, name
+        assert flag.severity == "review"
+
+
+def test_a_missing_file_is_a_reason_not_a_traceback(tmp_path):
+    report = inspect_file(tmp_path / "nothing.pdf")
+    assert not report.accepted and report.reason.startswith("cannot read the file")
