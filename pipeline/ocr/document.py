@@ -25,6 +25,8 @@ LINE_SCALES = (1.0, 2.0)
 LINE_PADDING = 20
 # Tesseract models for languages written in Arabic script.
 ARABIC_SCRIPT_MODELS = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "kur_ara", "Arabic"})
+# A page line read below this confidence is read again with its own script's models only.
+REREAD_LINE_BELOW = 80.0
 # A page read below this mean confidence may be sideways or upside down: ask OSD and read again.
 REORIENT_BELOW = 50.0
 
@@ -177,6 +179,7 @@ def ocr_page(job: PageJob) -> PageText:
         reading, rotation = engine.read(image, job.languages, engine.PSM_AUTO), 0
         if reading.confidence < REORIENT_BELOW:
             image, reading, rotation = _reorient(image, reading, job.languages)
+        reading = reread_weak_lines(image, reading, job.languages)
         mrz = read_mrz(image, reading.lines)
     return PageText(
         number=job.number,
@@ -207,6 +210,27 @@ def read_line(image: Image.Image, languages: str) -> engine.Reading:
             if reading.words and (not best.words or reading.confidence > best.confidence):
                 best = reading
     return best
+
+
+def reread_weak_lines(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+    """Read again, with only its own script's models, each line the page read was unsure of; keep
+    whichever reading of the line is more confident. Mixed-language models put Latin look-alikes into
+    hard Arabic lines (and back); clean lines are left alone, so clean pages cost nothing extra."""
+    lines = []
+    for line in reading.lines:
+        focused = script_languages(languages, line.text)
+        if line.confidence >= REREAD_LINE_BELOW or focused == languages:
+            lines.append(line)
+            continue
+        left, top, width, height = line.box
+        margin = max(2, height // 4)
+        origin = (max(0, left - margin), max(0, top - margin))
+        crop = image.crop((*origin, min(image.width, left + width + margin), min(image.height, top + height + margin)))
+        again = engine.read(preprocess.pad(crop, LINE_PADDING), focused, engine.PSM_SINGLE_LINE)
+        again = again.to_original(1.0, LINE_PADDING, origin)
+        better = again.words and again.confidence > line.confidence
+        lines.append(engine.Line(again.words) if better else line)
+    return engine.Reading(lines)
 
 
 def script_languages(languages: str, sample: str) -> str:

@@ -30,9 +30,19 @@ PSM_RAW_LINE = 13  # one line, bypassing layout analysis (which sometimes drops 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 
 
+def _weighted_confidence(words: list[OcrWord]) -> float:
+    """Mean word confidence weighted by word length (a misread long word matters more)."""
+    total = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / total if total else 0.0
+
+
 @dataclass(frozen=True)
 class Line:
     words: list[OcrWord]
+
+    @property
+    def confidence(self) -> float:
+        return _weighted_confidence(self.words)
 
     @property
     def text(self) -> str:
@@ -63,17 +73,15 @@ class Reading:
 
     @property
     def confidence(self) -> float:
-        """Mean word confidence weighted by word length (a misread long word matters more)."""
-        words = self.words
-        total = sum(len(w.text) for w in words)
-        return sum(w.confidence * len(w.text) for w in words) / total if total else 0.0
+        return _weighted_confidence(self.words)
 
-    def to_original(self, scale: float, padding: int) -> Reading:
-        """Boxes mapped back from a padded, scaled copy to the original image's pixels."""
+    def to_original(self, scale: float, padding: int, origin: tuple[int, int] = (0, 0)) -> Reading:
+        """Boxes mapped back from a padded, scaled copy (of a crop at `origin`) to the image's pixels."""
 
         def back(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
             left, top, width, height = box
-            return (max(0, round((left - padding) / scale)), max(0, round((top - padding) / scale)),
+            return (origin[0] + max(0, round((left - padding) / scale)),
+                    origin[1] + max(0, round((top - padding) / scale)),
                     round(width / scale), round(height / scale))
 
         return Reading([Line([OcrWord(w.text, w.confidence, back(w.box)) for w in line.words])
