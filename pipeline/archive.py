@@ -87,7 +87,7 @@ class Archive:
             current = self.get_record(record.document_id, record.version)
             if current is None or current.to_dict() != record.to_dict():
                 raise RuntimeError(f"record {record.document_id} version {record.version} already exists")
-            return  # the same version written again by a re-run: nothing to do
+        # The markers follow the record (and are rewritten by a re-run that crashed between the two).
         self.blobstore.put_bytes(f"by-sha/{record.sha256}/{record.document_id}", b"", overwrite=True)
         for person in {record.person_id, *(p["person_id"] for p in record.linked_persons)}:
             self.blobstore.put_bytes(f"by-person/{person}/{record.document_id}", b"", overwrite=True)

@@ -276,7 +276,9 @@ class Pipeline:
             extracted = self.work.load(upload_id, "extraction") or {}
             document_id = document_id_for(manifest.person_id, intake["sha256"])
             existing = self.archive.get_record(document_id)
-            if existing is None:
+            if existing is not None:
+                self.archive.write_record(existing)  # a re-run after a crash: make sure its markers exist
+            else:
                 text_result = TextResult.from_dict(text)
                 record = ArchiveRecord(
                     document_id=document_id,
