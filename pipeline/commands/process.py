@@ -10,8 +10,9 @@ import argparse
 import os
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 
-from pipeline.settings import get_settings
+from pipeline.settings import Settings, get_settings
 
 BATCH_SIZE = 25
 
@@ -29,53 +30,75 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass
+class ProcessSummary:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    failed_runs: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        total = sum(self.outcomes.values())
+        parts = ", ".join(f"{n} {label}" for label, n in sorted(self.outcomes.items())) or "nothing waiting"
+        return f"processed {total} uploads in {self.seconds:.1f}s: {parts}"
+
+
+def process_inbox(
+    settings: Settings, as_of: str | None = None, wait: bool = False, idle: float = 10.0
+) -> ProcessSummary:
     from dagster import DagsterInstance
 
     from pipeline.assets.batch import batch_run_config
+    from pipeline.assets.resources import BlobStoreResource, SearchResource
     from pipeline.blobstore import open_blobstore
-    from pipeline.definitions import defs
+    from pipeline.definitions import build_definitions
     from pipeline.inbox import Inbox
     from pipeline.processing import Pipeline
 
-    settings = get_settings()
     blobstore = open_blobstore(settings)
     inbox = Inbox(blobstore)
     pipeline = Pipeline(settings, blobstore)
-    job = defs.get_job_def("process_uploads")
+    definitions = build_definitions(
+        blobstore=BlobStoreResource(
+            data_dir=str(settings.data_dir), backend=settings.blob_backend, s3_bucket=settings.s3_bucket
+        ),
+        search=SearchResource(opensearch_url=settings.opensearch_url, index_prefix=settings.index_prefix),
+    )
+    job = definitions.get_job_def("process_uploads")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
+    summary = ProcessSummary()
     started = time.perf_counter()
-    outcomes: Counter[str] = Counter()
     seen: set[str] = set()
-    failed_runs = 0
     idle_since = time.monotonic()
     while True:
         # Uploads that failed in this invocation stay in the inbox; do not loop on them.
         upload_ids = [i.upload_id for i in inbox.pending() if i.upload_id not in seen][:BATCH_SIZE]
         if not upload_ids:
-            if not args.wait or time.monotonic() - idle_since >= args.idle:
+            if not wait or time.monotonic() - idle_since >= idle:
                 break
             time.sleep(1.0)
             continue
         seen.update(upload_ids)
         result = job.execute_in_process(
-            run_config=batch_run_config(upload_ids, args.as_of),
+            run_config=batch_run_config(upload_ids, as_of),
             instance=instance,
             raise_on_error=False,
             tags={"wathiqa/trigger": "wathiqa process"},
         )
-        failed_runs += 0 if result.success else 1
+        summary.failed_runs += 0 if result.success else 1
         for upload_id in upload_ids:
             outcome = pipeline.outcome(upload_id)
             label = f"{outcome.state}:{outcome.status}" if outcome.status else outcome.state
-            outcomes[label] += 1
+            summary.outcomes[label] += 1
             detail = outcome.reason or (f"{outcome.doc_type} -> {outcome.document_id}" if outcome.document_id else "")
             print(f"{upload_id}  {label:<22} {detail}", flush=True)
         print(f"run {result.run_id[:8]}: {len(upload_ids)} uploads, {'ok' if result.success else 'FAILED'}")
         idle_since = time.monotonic()
-    seconds = time.perf_counter() - started
-    total = sum(outcomes.values())
-    summary = ", ".join(f"{n} {label}" for label, n in sorted(outcomes.items())) or "nothing waiting"
-    print(f"processed {total} uploads in {seconds:.1f}s: {summary}")
-    return 1 if failed_runs else 0
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def run(args: argparse.Namespace) -> int:
+    summary = process_inbox(get_settings(), as_of=args.as_of, wait=args.wait, idle=args.idle)
+    print(summary.line())
+    return 1 if summary.failed_runs else 0
