@@ -37,7 +37,7 @@ def extract(path: Path, as_of: date | None = None, declared_type: str | None = N
     settings = settings or get_settings()
     as_of = as_of or settings.today()
     if not path.is_file():
-        return _rejected(path, Check("file_readable", "fail", f"{path}: no such file"), declared_type)
+        return _rejected(path, Check("file_readable", "fail", "no such file"), declared_type)
     report = inspect_file(path, settings, filename=path.name)
     if not report.accepted:
         failing = next((c for c in report.checks if c.outcome == "fail"), None)
