@@ -88,3 +88,10 @@ def test_printed_number_decides_between_repairs_the_check_digit_cannot_separate(
     assert mrz.valid and mrz.document_number == "ZE000509" and mrz.date_of_birth == date(1985, 1, 1)
     assert "document_number" in mrz.guessed  # still a person's to confirm
     assert parse_mrz(lines, today=TODAY).document_number != "ZE000509"
+
+
+def test_realignments_agreeing_on_dates_but_not_the_number_give_dates_and_no_number():
+    lines = ["P<CANMARTIN<<SARAH<<<<<<<<<<<<<<<<<<<<<<<<<<", "ZEQDODSO9<9CANS501019F2301147<<<<<<<<<<<08"]
+    mrz = parse_mrz(lines, today=TODAY)
+    assert (mrz.date_of_birth, mrz.expiry_date, mrz.nationality) == (date(1985, 1, 1), date(2023, 1, 14), "CAN")
+    assert mrz.document_number == "" and "document_number" in mrz.failed

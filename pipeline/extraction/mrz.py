@@ -361,12 +361,18 @@ def parse_mrz(lines: list[str], today: date | None = None, printed_numbers: Iter
              if c.valid]
     # A realignment that needs no letter/digit guess beats those that do (the guesses stay flagged).
     found = [c for c in found if not c.guessed] or found
-    # Realignments that disagree on a check-digit-protected field leave the reading ambiguous: keep it
-    # failed. (The nationality has no check digit; the country score below picks the likeliest.)
-    readings = {(c.document_number, c.date_of_birth, c.expiry_date, c.sex) for c in found}
+    # Realignments that disagree on a date or the sex leave the reading ambiguous: keep it failed.
+    # (The nationality has no check digit; the country score below picks the likeliest.)
+    readings = {(c.date_of_birth, c.expiry_date, c.sex) for c in found}
     if len(readings) != 1:
         return mrz
     best = min(found, key=_country_score)
+    if len({c.document_number for c in found}) > 1:
+        # The dates agree, the number does not: report the dates, no number, and fail the number's check.
+        best.document_number = ""
+        for check in best.checks:
+            if check.name in ("document_number", "composite"):
+                check.valid = False
     best.raw_lines = list(lines)
     return best
 
