@@ -1,0 +1,145 @@
+"""Reuse or upload again, and why: a pure function of (records, rules, person, service, date).
+
+Never reuse what is expired, about to expire within the service's term, rejected, superseded or under
+review: each of those is an `upload` or `pending` with its reason codes, in English and Arabic.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pipeline.freshness.rules import Requirement, Rules
+from pipeline.models import ArchiveRecord
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    en: str
+    ar: str
+
+
+@dataclass
+class RequirementDecision:
+    requirement: str
+    decision: str  # reuse | upload | pending
+    document_id: str | None
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass
+class FreshnessDecision:
+    person_id: str
+    service: str
+    as_of: date
+    rules_version: str
+    requirements: list[RequirementDecision]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "service": self.service,
+            "as_of": self.as_of.isoformat(),
+            "rules_version": self.rules_version,
+            "requirements": [
+                {
+                    "requirement": r.requirement,
+                    "decision": r.decision,
+                    "document_id": r.document_id,
+                    "reasons": [{"code": x.code, "en": x.en, "ar": x.ar} for x in r.reasons],
+                }
+                for r in self.requirements
+            ],
+        }
+
+
+class UnknownService(ValueError):
+    pass
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _reason(rules: Rules, code: str, **values: str) -> Reason:
+    text = rules.reasons[code]
+    return Reason(code, text["en"].format(**values), text["ar"].format(**values))
+
+
+def _parse(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _newest_first(record: ArchiveRecord) -> tuple[str, str]:
+    return (record.created_at or "", record.document_id)
+
+
+def _decide_one(
+    requirement: Requirement, records: list[ArchiveRecord], rules: Rules, as_of: date, service_relations: dict[str, str]
+) -> RequirementDecision:
+    candidates = sorted((r for r in records if r.doc_type == requirement.document), key=_newest_first, reverse=True)
+    if not candidates:
+        return RequirementDecision(requirement.document, "upload", None, [_reason(rules, "missing")])
+    current = [r for r in candidates if not r.superseded_by]
+    record = current[0] if current else candidates[0]
+    reasons: list[Reason] = []
+    if record.superseded_by:
+        reasons.append(_reason(rules, "superseded"))
+    if record.status == "rejected":
+        failed = [c["detail"] for c in record.checks if c.get("outcome") == "fail"]
+        reasons.append(_reason(rules, "rejected", detail="; ".join(failed) or "checks failed"))
+    relation = service_relations.get(record.document_id, record.relation)
+    if requirement.relations and relation not in requirement.relations:
+        reasons.append(_reason(rules, "person_mismatch", relation=" / ".join(requirement.relations)))
+
+    document_rule = rules.documents[requirement.document]
+    if document_rule.expiry_field:
+        expiry = _parse(record.fields.get(document_rule.expiry_field))
+        needed = add_months(as_of, requirement.min_validity_months)
+        if expiry is None:
+            reasons.append(_reason(rules, "no_expiry_date"))
+        elif expiry < as_of:
+            reasons.append(_reason(rules, "expired", expiry=expiry.isoformat()))
+        elif expiry < needed:
+            reasons.append(
+                _reason(rules, "expires_before_term_end", expiry=expiry.isoformat(), needed=needed.isoformat())
+            )
+    uploaded = _parse(record.created_at)
+    max_age = document_rule.max_age_months
+    if max_age and uploaded and add_months(uploaded, max_age) < as_of:
+        reasons.append(_reason(rules, "too_old", uploaded=uploaded.isoformat(), months=str(max_age)))
+    if reasons:
+        return RequirementDecision(requirement.document, "upload", record.document_id, reasons)
+    if record.status == "needs_review":
+        # Not wrong, not proven: never reused, and asking the resident again would be premature.
+        return RequirementDecision(
+            requirement.document, "pending", record.document_id, [_reason(rules, "needs_review")]
+        )
+    if record.status != "verified":
+        raise ValueError(f"record {record.document_id} has unknown status {record.status!r}")
+    return RequirementDecision(requirement.document, "reuse", record.document_id, [_reason(rules, "reusable")])
+
+
+def decide(person_id: str, service: str, as_of: date, records: list[ArchiveRecord], rules: Rules) -> FreshnessDecision:
+    """For each document the service requires: reuse, upload or pending, with reasons."""
+    if service not in rules.services:
+        raise UnknownService(f"unknown service {service!r}; known: {', '.join(sorted(rules.services))}")
+    mine = [
+        r for r in records if r.person_id == person_id or any(p["person_id"] == person_id for p in r.linked_persons)
+    ]
+    # A linked document proves the relation recorded on the link, not the uploader's own relation.
+    relations = {
+        r.document_id: next(p["relation"] for p in r.linked_persons if p["person_id"] == person_id)
+        for r in mine
+        if r.person_id != person_id
+    }
+    decisions = [_decide_one(req, mine, rules, as_of, relations) for req in rules.services[service]]
+    return FreshnessDecision(person_id, service, as_of, rules.version, decisions)

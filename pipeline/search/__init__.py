@@ -1,0 +1,6 @@
+"""Search: the OpenSearch index of archive records, archivist queries and cross-script names."""
+
+from pipeline.search.index import SearchIndex
+from pipeline.search.query import SearchFilters, SearchHit, SearchPage
+
+__all__ = ["SearchFilters", "SearchHit", "SearchIndex", "SearchPage"]
