@@ -20,6 +20,11 @@ COMMAND_MODULES = [
     "pipeline.commands.process",
     "pipeline.commands.ocr",
     "pipeline.commands.extract",
+    "pipeline.commands.freshness",
+    "pipeline.commands.search",
+    "pipeline.commands.reindex",
+    "pipeline.commands.check",
+    "pipeline.commands.demo",
 ]
 
 

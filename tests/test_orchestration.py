@@ -86,7 +86,7 @@ def test_inbox_to_index_through_sensor_and_job(live_settings, s3_bucket, prefix,
     assert not getattr(again, "run_requests", None)
 
     test_defs = build_definitions(blobstore=blobstore, search=search, ocr=OcrResource())
-    run = test_defs.get_job_def("process_uploads").execute_in_process(
+    run = test_defs.resolve_job_def("process_uploads").execute_in_process(
         run_config=request.run_config, instance=DagsterInstance.ephemeral()
     )
     assert run.success
@@ -131,7 +131,7 @@ def test_opensearch_outage_mid_run_is_retried_and_nothing_is_lost(live_settings,
 
         healer = threading.Thread(target=heal, daemon=True)
         healer.start()
-        run = test_defs.get_job_def("process_uploads").execute_in_process(
+        run = test_defs.resolve_job_def("process_uploads").execute_in_process(
             run_config=batch_run_config(upload_ids),
             instance=DagsterInstance.ephemeral(),
         )

@@ -63,7 +63,7 @@ def process_inbox(
         ),
         search=SearchResource(opensearch_url=settings.opensearch_url, index_prefix=settings.index_prefix),
     )
-    job = definitions.get_job_def("process_uploads")
+    job = definitions.resolve_job_def("process_uploads")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
     summary = ProcessSummary()
@@ -80,7 +80,9 @@ def process_inbox(
             continue
         seen.update(upload_ids)
         result = job.execute_in_process(
-            run_config=batch_run_config(upload_ids, as_of),
+            # The CLI prints its own one line per upload; Dagster's step log stays in the instance.
+            run_config=batch_run_config(upload_ids, as_of)
+            | {"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             instance=instance,
             raise_on_error=False,
             tags={"wathiqa/trigger": "wathiqa process"},

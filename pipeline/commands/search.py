@@ -1,0 +1,46 @@
+"""`wathiqa search QUERY [--type T] [--json]`: archivist search from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pipeline.models import DOC_TYPES
+from pipeline.settings import Settings, get_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("search", help="search the archive in Arabic or English")
+    parser.add_argument("query", help="names, numbers or words, in either script")
+    parser.add_argument("--type", choices=DOC_TYPES, help="only this document type")
+    parser.add_argument("--status", choices=["verified", "needs_review", "rejected"])
+    parser.add_argument("--person", help="only documents about this person")
+    parser.add_argument("--size", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(func=run)
+
+
+def search_records(settings: Settings, query: str, **filters: Any) -> dict[str, Any]:
+    from pipeline.search import SearchFilters, SearchIndex
+    from pipeline.search.client import open_search_client
+
+    size = filters.pop("size", 20)
+    index = SearchIndex(open_search_client(settings), settings)
+    return index.search(query, SearchFilters(**filters), size=size).to_dict()
+
+
+def run(args: argparse.Namespace) -> int:
+    page = search_records(
+        get_settings(), args.query, doc_type=args.type, status=args.status, person_id=args.person, size=args.size
+    )
+    if args.json:
+        print(json.dumps(page, ensure_ascii=False))
+        return 0
+    print(f"{page['total']} documents")
+    for hit in page["hits"]:
+        names = ", ".join(hit["names"][:3])
+        print(f"  {hit['document_id']}  {hit['doc_type']:<21} {hit['status']:<13} {hit['person_id']:<10} {names}")
+    for facet, counts in page["facets"].items():
+        print(f"  {facet}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
