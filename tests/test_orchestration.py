@@ -45,10 +45,10 @@ def prefix(opensearch):
     opensearch.indices.delete(index=f"{name}-*", ignore_unavailable=True)
 
 
-def _fill_inbox(blobstore, documents) -> list[str]:
+def _fill_inbox(blobstore, documents, count: int = 4) -> list[str]:
     inbox = Inbox(blobstore)
     plan = [("passport", "passport", "self"), ("marriage", "marriage_certificate", "spouse"),
-            ("contract", "employment_contract", "self"), ("bad", "passport", "self")]
+            ("contract", "employment_contract", "self"), ("bad", "passport", "self")][:count]
     return [
         inbox.put(documents[k], Manifest(person_id="P-1001", declared_type=t, relation=r, filename=documents[k].name))
         for k, t, r in plan
@@ -115,7 +115,7 @@ def test_inbox_to_index_through_sensor_and_job(live_settings, s3_bucket, prefix,
 def test_opensearch_outage_mid_run_is_retried_and_nothing_is_lost(live_settings, tmp_path, prefix, documents,
                                                                   opensearch):
     blobstore = BlobStoreResource(data_dir=str(tmp_path))
-    upload_ids = _fill_inbox(blobstore.open(), documents)[:2]
+    upload_ids = _fill_inbox(blobstore.open(), documents, count=2)
     with OutageProxy("127.0.0.1", live_settings.opensearch_port) as proxy:
         proxy.down = True  # OpenSearch unreachable from the start of the run
         search = SearchResource(opensearch_url=proxy.url, index_prefix=prefix)

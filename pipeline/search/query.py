@@ -94,7 +94,8 @@ def build_search(query: str, filters: SearchFilters, size: int, search_after: li
             # Typos in words and names, never in numbers: 2019 must not find 2018.
             fuzzy = {"query": query, "fields": ["names^2", "text", "text.en"], "fuzziness": "AUTO", "prefix_length": 1}
             should.append({"multi_match": fuzzy})
-        keys = name_keys(query)
+        # Name keys are short consonant skeletons: only whole words (no digits) of two or more consonants.
+        keys = [] if any(ch.isdigit() for ch in query) else [k for k in name_keys(query) if len(k) >= 2]
         if keys:
             should.append(
                 {"match": {"name_keys": {"query": " ".join(keys), "fuzziness": 1, "operator": "and", "boost": 2}}}
