@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from pipeline.commands import CommandError
 from pipeline.settings import SettingsError
 
 # Modules that contribute commands, in the order `--help` lists them.
@@ -26,10 +27,6 @@ COMMAND_MODULES = [
     "pipeline.commands.check",
     "pipeline.commands.demo",
 ]
-
-
-class CommandError(RuntimeError):
-    """An expected failure a command reports in one line (exit status 2)."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ import shutil
 import sys
 from datetime import date
 
+from pipeline.commands import CommandError
 from pipeline.settings import project_root, settings_with
 
 # (file stem, generator type, case, person, relation, sponsor, declared type)
@@ -45,7 +46,6 @@ def _document_generator():
     path = project_root() / "tests" / "fixtures" / "documents.py"
     spec = importlib.util.spec_from_file_location("wathiqa_demo_documents", path)
     if spec is None or spec.loader is None or not path.exists():
-        from pipeline.cli import CommandError
 
         raise CommandError(f"the sample document generator is missing ({path}); run the demo from a checkout")
     module = importlib.util.module_from_spec(spec)

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from pipeline.commands import CommandError
 from pipeline.models import DOC_TYPES, ExtractionResult
 
 
@@ -23,7 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _as_of(value: str | None) -> date | None:
-    from pipeline.cli import CommandError
 
     if value is None:
         return None  # extract_file then uses the ministry's today

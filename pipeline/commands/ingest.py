@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline.blobstore import open_blobstore
+from pipeline.commands import CommandError
 from pipeline.inbox import RELATIONS, Inbox, Manifest
 from pipeline.models import DOC_TYPES
 from pipeline.settings import get_settings
@@ -35,7 +36,6 @@ def _manifest(args: argparse.Namespace, filename: str) -> Manifest:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.cli import CommandError
 
     try:
         _manifest(args, "")  # bad ids or relation: one line, before anything is stored

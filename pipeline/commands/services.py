@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.commands import CommandError
 from pipeline.services import ServiceError, all_services
 from pipeline.settings import get_settings
 
@@ -16,7 +17,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.cli import CommandError
 
     services = all_services(get_settings())
     try:
