@@ -106,6 +106,7 @@ class LocalService:
         return ServiceStatus(self.name, pid is not None, pid, self.address(), version, detail)
 
     def up(self, timeout: float = 180.0) -> ServiceStatus:
+        proc: subprocess.Popen | None = None
         if self.pid() is None:
             if self.probe() is not None:
                 raise ServiceError(f"{self.name}: something else already answers at {self.address()}")
@@ -126,7 +127,8 @@ class LocalService:
         while time.monotonic() < deadline:
             if self.probe() is not None:
                 return self.status()
-            if self.pid() is None:
+            # Ask the child itself: its /proc cmdline can be briefly unreadable while the JVM re-executes.
+            if proc is not None and proc.poll() is not None:
                 raise ServiceError(f"{self.name} exited during start-up; see {self.log_file}")
             time.sleep(0.5)
         raise ServiceError(f"{self.name} did not become ready in {timeout:.0f}s; see {self.log_file}")
