@@ -74,3 +74,15 @@ def test_misread_nationality_code_is_taken_from_the_printed_nationality_but_flag
 def test_printed_values_replace_mrz_values_whose_check_digit_failed():
     result, status = _understand(mrz2=MRZ2.replace("7408122", "7408172"))
     assert status == "rejected" and result.fields["date_of_birth"] == "1974-08-12"
+
+
+def test_a_labelled_printed_number_equal_to_the_mrz_number_is_agreement():
+    from pipeline.extraction.mrz import Mrz
+    from pipeline.extraction.passport import PrintedPage
+    from pipeline.validators.consistency import check_number
+
+    mrz = Mrz("TD3", [], "P", "UTO", "A90006737", "UTO", None, "F", None, "X", "Y")
+    page = PrintedPage(text="Passport No. A90006737", number_tokens=[], labeled_number="A90006737")
+    assert check_number(mrz, page).outcome == "pass"
+    page = PrintedPage(text="Passport No. A90006731", number_tokens=[], labeled_number="A90006731")
+    assert check_number(mrz, page).outcome == "fail"

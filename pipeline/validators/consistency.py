@@ -19,7 +19,8 @@ def _same_number(a: str, b: str) -> bool:
 
 def check_number(mrz: Mrz, page: PrintedPage) -> Check:
     name, number = "mrz_matches_printed_number", mrz.document_number
-    if any(_same_number(t, number) for t in page.number_tokens):
+    printed = [*page.number_tokens, *([page.labeled_number] if page.labeled_number else [])]
+    if any(_same_number(t, number) for t in printed):
         return Check(name, "pass", f"printed document number {number} matches the MRZ")
     candidates = [page.labeled_number] if page.labeled_number else []
     candidates += [t for t in page.number_tokens if edit_distance(t, number) <= 2]
