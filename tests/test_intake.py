@@ -86,3 +86,38 @@ def test_pdfs_with_active_content_are_accepted_but_flagged_for_review(tmp_path):
 def test_a_missing_file_is_a_reason_not_a_traceback(tmp_path):
     report = inspect_file(tmp_path / "nothing.pdf")
     assert not report.accepted and report.reason.startswith("cannot read the file")
+
+
+@pytest.mark.parametrize(("suffix", "mime", "pages"), [(".heic", "image/heic", 1), (".webp", "image/webp", 1),
+                                                        (".tif", "image/tiff", 3)])
+def test_phone_photo_and_scanner_formats_are_accepted(tmp_path, suffix, mime, pages):
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    path = tmp_path / f"upload{suffix}"
+    image = Image.new("RGB", (300, 200), "white")
+    image.save(path, save_all=pages > 1, append_images=[image] * (pages - 1))
+    report = inspect_file(path, filename=path.name)
+    assert report.accepted, report.reason
+    assert (report.mime, report.pages) == (mime, pages)
+
+
+def test_every_hostile_upload_ends_in_quarantine_with_its_reason(tmp_path, hostile):
+    from pipeline.blobstore import FilesystemBlobStore
+    from pipeline.inbox import Inbox, Manifest
+    from pipeline.processing import Pipeline
+    from pipeline.settings import settings_with
+
+    folder, expected = hostile
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    inbox = Inbox(store)
+    ids = {inbox.put(folder / name, Manifest(person_id="P-9", filename=name)): name for name in expected}
+    pipeline = Pipeline(settings_with(), store)
+    pipeline.intake(list(ids))
+    assert inbox.pending() == []
+    for upload_id, name in ids.items():
+        outcome = pipeline.outcome(upload_id)
+        assert outcome.state == "rejected" and outcome.reason, name
+        assert inbox.receipt(upload_id)["reasons"] == [outcome.reason]
+        assert store.get_bytes(f"quarantine/{upload_id}/original") == (folder / name).read_bytes()
