@@ -116,7 +116,7 @@ class Inbox:
         self.blobstore.delete(self._key(upload_id, "original"))
 
     def complete(self, upload_id: str, **outcome: object) -> None:
-        """Remove the item; call only after its archive record is durably written."""
+        """Remove the item; call only once its archive record is durably written (and indexed)."""
         item = self.get(upload_id)
         self._receipt(upload_id, item.manifest, "done", **outcome)
         self._remove(upload_id)

@@ -186,7 +186,6 @@ class Pipeline:
                         record.version += 1
                         record.updated_at = _now()
                         self.archive.write_record(record)
-                    self.inbox.complete(upload_id)
                     report.document_ids.append(record.document_id)
                     return {**base, "checks": checks, "stop": "duplicate", "document_id": record.document_id}
                 self.archive.put_original(path, intake.sha256)
@@ -329,8 +328,6 @@ class Pipeline:
                 self.archive.write_record(record)
                 report.document_ids.extend(superseded)
             report.document_ids.append(document_id)
-            # Only now, with the record durable, may the upload leave the inbox.
-            self.inbox.complete(upload_id)
             return {"document_id": document_id}
 
         return self._run("archive_record", upload_ids, "validation", work)
@@ -377,6 +374,9 @@ class Pipeline:
         except TRANSIENT_ERRORS as exc:
             raise TransientError(f"search_index: {type(exc).__name__}: {exc}") from exc
         for upload_id, document_id in wanted.items():
+            # Only now, with the record durable and indexed, may the upload leave the inbox: a run killed
+            # any earlier leaves it pending, so the next run finishes the job.
+            self.inbox.complete(upload_id, document_id=document_id)
             self.work.save(upload_id, "search_index", {"document_id": document_id})
             report.done.append(upload_id)
         report.document_ids = sorted({r.document_id for r in records})

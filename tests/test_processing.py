@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,9 @@ from pipeline.archive import Archive
 from pipeline.blobstore import FilesystemBlobStore, S3BlobStore
 from pipeline.inbox import Inbox, Manifest
 from pipeline.processing import STAGES, Pipeline, TransientError
+from pipeline.search import SearchIndex
 from pipeline.settings import settings_with
 from tests.fixtures.documents import make_document
-
-STAGES_BEFORE_INDEX = STAGES[:-1]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,13 @@ def docs(tmp_path_factory) -> dict[str, Path]:
         "passport2": out / make_document(out, "passport-b", "passport", seed=22, fmt="png").file,
         "birth": out / make_document(out, "birth", "birth_certificate", seed=21, fmt="png").file,
     }
+
+
+@pytest.fixture
+def index(opensearch):
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    yield SearchIndex(opensearch, settings_with(index_prefix=prefix))
+    opensearch.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
 
 
 class FailingStore:
@@ -45,7 +52,7 @@ class FailingStore:
 
 
 def _run(pipeline: Pipeline, ids: list[str]) -> None:
-    for stage in STAGES_BEFORE_INDEX:
+    for stage in STAGES:
         getattr(pipeline, stage)(ids)
 
 
@@ -60,32 +67,33 @@ def store(request, tmp_path):
     return S3BlobStore(request.getfixturevalue("s3_client"), request.getfixturevalue("s3_bucket"))
 
 
-def test_a_store_failing_mid_write_loses_nothing_and_a_rerun_completes(store, docs):
+def test_a_store_failing_mid_write_loses_nothing_and_a_rerun_completes(store, docs, index):
     settings = settings_with()
     ids = [_put(store, docs["passport"], "P-1", "passport"), _put(store, docs["birth"], "P-1", "birth_certificate")]
     failing = FailingStore(store, "records/", fail_on=2)  # the second record write dies
     with pytest.raises(TransientError):
-        _run(Pipeline(settings, failing), ids)
-    assert len(Inbox(store).pending()) == 1  # the upload whose record did not land is still waiting
+        _run(Pipeline(settings, failing, open_index=lambda: index), ids)
+    assert len(Inbox(store).pending()) == 2  # nothing leaves the inbox before it is archived and indexed
 
-    _run(Pipeline(settings, store), ids)  # the re-run, with the store healthy again
+    _run(Pipeline(settings, store, open_index=lambda: index), ids)  # the re-run, with the store healthy again
     archive = Archive(store)
     records = list(archive.iter_records())
     assert len(records) == 2 and all(r.version == 1 for r in records)
     assert sorted(archive.original_hashes()) == sorted(r.sha256 for r in records)
     assert Inbox(store).pending() == []
-    assert all(Pipeline(settings, store).outcome(u).state == "archived" for u in ids)
+    assert all(Pipeline(settings, store, open_index=lambda: index).outcome(u).state == "archived" for u in ids)
 
 
-def test_a_byte_identical_reupload_is_linked_not_reprocessed(tmp_path, docs):
+def test_a_byte_identical_reupload_is_linked_not_reprocessed(tmp_path, docs, index):
     store = FilesystemBlobStore(tmp_path)
-    pipeline = Pipeline(settings_with(), store)
+    pipeline = Pipeline(settings_with(), store, open_index=lambda: index)
     first = _put(store, docs["passport"], "P-2", "passport")
     _run(pipeline, [first])
     second = _put(store, docs["passport"], "P-2", "passport")
     report = pipeline.intake([second])
     assert report.done == [second]
     assert pipeline.text([second]).not_ready == [second]  # no OCR for the duplicate
+    pipeline.search_index([second])  # the record's new version is indexed; then the upload leaves the inbox
     outcome = pipeline.outcome(second)
     assert outcome.state == "duplicate"
     record = Archive(store).get_record(outcome.document_id)
@@ -93,9 +101,9 @@ def test_a_byte_identical_reupload_is_linked_not_reprocessed(tmp_path, docs):
     assert Inbox(store).pending() == []
 
 
-def test_the_same_certificate_for_two_people_is_kept_for_each_and_a_passport_is_flagged(tmp_path, docs):
+def test_the_same_certificate_for_two_people_is_kept_for_each_and_a_passport_is_flagged(tmp_path, docs, index):
     store = FilesystemBlobStore(tmp_path)
-    pipeline = Pipeline(settings_with(), store)
+    pipeline = Pipeline(settings_with(), store, open_index=lambda: index)
     ids = [
         _put(store, docs["birth"], "P-3", "birth_certificate", "child"),
         _put(store, docs["birth"], "P-4", "birth_certificate", "self"),
@@ -112,9 +120,9 @@ def test_the_same_certificate_for_two_people_is_kept_for_each_and_a_passport_is_
     assert records[("P-5", "passport")].status in ("needs_review", "rejected")
 
 
-def test_a_newer_passport_supersedes_the_older_one(tmp_path, docs):
+def test_a_newer_passport_supersedes_the_older_one(tmp_path, docs, index):
     store = FilesystemBlobStore(tmp_path)
-    pipeline = Pipeline(settings_with(), store)
+    pipeline = Pipeline(settings_with(), store, open_index=lambda: index)
     old = _put(store, docs["passport"], "P-6", "passport")
     _run(pipeline, [old])
     new = _put(store, docs["passport2"], "P-6", "passport")
@@ -126,12 +134,12 @@ def test_a_newer_passport_supersedes_the_older_one(tmp_path, docs):
     assert new_record.supersedes == old_record.document_id
 
 
-def test_refused_uploads_are_quarantined_with_their_reason(tmp_path):
+def test_refused_uploads_are_quarantined_with_their_reason(tmp_path, index):
     store = FilesystemBlobStore(tmp_path / "blobs")
     script = tmp_path / "run.sh"
     script.write_text("#!/bin/sh\necho hello\n")
     upload_id = _put(store, script, "P-7", "passport")
-    pipeline = Pipeline(settings_with(), store)
+    pipeline = Pipeline(settings_with(), store, open_index=lambda: index)
     _run(pipeline, [upload_id])
     outcome = pipeline.outcome(upload_id)
     assert outcome.state == "rejected" and "text/x-shellscript is not allowed" in outcome.reason
