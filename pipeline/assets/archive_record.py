@@ -1,4 +1,4 @@
-"""Archive record: the system of record, written durably before the upload leaves the inbox."""
+"""Archive record: the system of record, written durably before anything is indexed or removed."""
 
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
@@ -11,7 +11,7 @@ from pipeline.assets.validation import validation
 archive_record = stage_asset(
     "archive_record",
     description="Writes each document's record (identity, person, type, fields, checks, status, text, "
-    "provenance) as a new version beside its original, marks superseded documents, then clears the inbox.",
+    "provenance) as a new version beside its original, marks superseded documents.",
     deps=[validation],
 )
 

@@ -14,7 +14,8 @@ SAMPLE_SIZE = 50
 
 search_index = stage_asset(
     "search_index",
-    description="Bulk-indexes the batch's records (idempotent ids; superseded documents updated too).",
+    description="Bulk-indexes the batch's records (idempotent ids; superseded documents updated too), "
+    "then lets each upload leave the inbox.",
     deps=[archive_record],
 )
 
