@@ -127,10 +127,13 @@ class Pipeline:
         """The inbox item's bytes as a local file (libmagic, pdfplumber and Tesseract need a path)."""
         with tempfile.TemporaryDirectory(prefix="wathiqa-") as tmp:
             path = Path(tmp) / "original"
-            with open(path, "wb") as out, self.inbox.open_original(upload_id) as src:
-                while chunk := src.read(1 << 20):
-                    out.write(chunk)
+            self._copy_original(upload_id, path)
             yield path
+
+    def _copy_original(self, upload_id: str, path: Path) -> None:
+        with open(path, "wb") as out, self.inbox.open_original(upload_id) as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
 
     def _run(
         self,
@@ -210,9 +213,7 @@ class Pipeline:
             try:
                 for upload_id, intake in ready:
                     path = Path(tmp) / upload_id
-                    with open(path, "wb") as out, self.inbox.open_original(upload_id) as src:
-                        while chunk := src.read(1 << 20):
-                            out.write(chunk)
+                    self._copy_original(upload_id, path)
                     requests.append(ocr.DocumentRequest(path, intake["mime"], intake["sha256"]))
             except TRANSIENT_ERRORS as exc:
                 raise TransientError(f"text: {type(exc).__name__}: {exc}") from exc
