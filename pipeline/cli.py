@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "pipeline.commands.search",
     "pipeline.commands.reindex",
     "pipeline.commands.check",
+    "pipeline.commands.api",
     "pipeline.commands.demo",
 ]
 
