@@ -152,7 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def readyz() -> JSONResponse:
         checks = {}
         try:
-            services.index.client.cluster.health(timeout="2s")
+            services.index.client.cluster.health(request_timeout=2)
             checks["opensearch"] = "ok"
         except Exception as exc:
             checks["opensearch"] = type(exc).__name__
