@@ -5,8 +5,8 @@ to the hash-chained audit log with key id, role, request id, action, target and 
 logs never carry names, numbers or document text.
 """
 
-
 import hashlib
+import io
 import re
 import tempfile
 import threading
@@ -20,7 +20,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 
 from archive_api.audit import AuditLog
 from archive_api.auth import ApiKey, KeyStore
@@ -41,7 +42,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
+    # The page's images are blobs fetched with the key; nothing inline, nothing from elsewhere.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; object-src 'none'",
     "Cache-Control": "no-store",
 }
 # What a renewal service may see of a record: enough to decide, nothing to read.
@@ -143,6 +145,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if record is None:
             raise HTTPException(404, "no such document")
         return record
+
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/archivist", include_in_schema=False)
+    def archivist_page() -> FileResponse:
+        return FileResponse(static / "archivist.html", media_type="text/html")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
@@ -267,6 +276,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Content-Disposition": f'attachment; filename="{document_id}"',
             },
         )
+
+    @app.get("/v1/documents/{document_id}/pages/{number}.png", tags=["documents"])
+    def page_preview(
+        document_id: str, number: Annotated[int, PathParam(ge=1, le=100)], request: Request, key: archivist
+    ) -> Response:
+        from pipeline.ocr.images import load_image, render_pdf_page
+
+        record = record_or_404(document_id)
+        if number > record.pages:
+            raise HTTPException(404, "no such page")
+        with tempfile.TemporaryDirectory(prefix="wathiqa-preview-") as tmp:
+            path = Path(tmp) / "original"
+            path.write_bytes(services.archive.read_original(record.sha256))
+            if record.mime == "application/pdf":
+                image = render_pdf_page(path, number - 1, 100, settings.max_image_pixels)
+            else:
+                image = load_image(path, number - 1, settings.max_image_pixels)
+        image.thumbnail((1200, 1200))
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "PNG")
+        audit(request, key, "read_preview", document_id, "200")
+        return Response(buffer.getvalue(), media_type="image/png")
 
     @app.get("/v1/persons/{person_id}/documents", tags=["documents"])
     def person_documents(request: Request, person_id: person_path, key: renewal_or_archivist) -> list[dict[str, Any]]:
