@@ -70,7 +70,7 @@ class Services:
 class RateLimiter:
     """A token bucket per key: bursts allowed, sustained floods refused with 429."""
 
-    def __init__(self, per_second: float = 50.0, burst: int = 100) -> None:
+    def __init__(self, per_second: float, burst: int) -> None:
         self.rate, self.burst = per_second, burst
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         AuditLog(blobstore),
         SearchIndex(open_search_client(settings), settings),
     )
-    limiter = RateLimiter()
+    limiter = RateLimiter(settings.api_rate_per_second, settings.api_rate_burst)
     app = FastAPI(title="Wathiqa archive API", version="1", docs_url="/docs", redoc_url=None)
     app.state.services = services
 

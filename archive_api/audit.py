@@ -26,9 +26,10 @@ class AuditLog:
     def __init__(self, blobstore: BlobStore) -> None:
         self.blobstore = blobstore
         self._lock = threading.Lock()
+        self._tail: tuple[int, str] | None = None  # (sequence, hash) of the last entry this process knows
 
     def _last(self) -> tuple[int, str]:
-        keys = list(self.blobstore.list("audit/"))
+        keys = list(self.blobstore.list("audit/"))  # once per process; afterwards the tail is kept
         if not keys:
             return 0, GENESIS
         last = json.loads(self.blobstore.get_bytes(keys[-1]))
@@ -36,14 +37,17 @@ class AuditLog:
 
     def append(self, **fields: Any) -> dict[str, Any]:
         with self._lock:
+            seq, previous = self._tail or self._last()
             while True:
-                seq, previous = self._last()
                 entry = {"seq": seq + 1, "at": datetime.now(UTC).isoformat(), "prev": previous, **fields}
                 entry["hash"] = _hash(entry)
-                data = json.dumps(entry, ensure_ascii=False).encode()
-                if self.blobstore.put_bytes(f"audit/{seq + 1:012d}.json", data):
+                key = f"audit/{seq + 1:012d}.json"
+                if self.blobstore.put_bytes(key, json.dumps(entry, ensure_ascii=False).encode()):
+                    self._tail = (entry["seq"], entry["hash"])
                     return entry
-                # Another writer took that place in the chain: read its entry and try the next one.
+                # Another writer (an API replica) took that place: follow its entry and try the next one.
+                taken = json.loads(self.blobstore.get_bytes(key))
+                seq, previous = taken["seq"], taken["hash"]
 
     def entries(self, target: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         found = []

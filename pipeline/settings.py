@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     min_ocr_confidence: float = Field(default=60.0, ge=0, le=100)
 
+    # Archive API: requests per second per key (sustained, and the burst allowed above it).
+    api_rate_per_second: float = Field(default=500.0, gt=0)
+    api_rate_burst: int = Field(default=1000, gt=0)
+
     # "Today" for expiry decisions is the ministry's day, not the server's (UTC) day.
     timezone: str = "Asia/Kuwait"
 

@@ -202,3 +202,11 @@ def test_readiness_fails_when_opensearch_is_unreachable(tmp_path):
     dead = settings_with(data_dir=tmp_path, opensearch_url="http://127.0.0.1:9")
     ready = TestClient(create_app(dead)).get("/readyz")
     assert ready.status_code == 503 and ready.json()["opensearch"] != "ok" and ready.json()["blobstore"] == "ok"
+
+
+def test_a_key_flooding_the_api_is_slowed_with_429(tmp_path, live_settings):
+    tight = settings_with(data_dir=tmp_path, api_rate_per_second=1, api_rate_burst=3)
+    client = TestClient(create_app(tight))
+    key = KeyStore(open_blobstore(tight)).create("archivist", "flood")
+    codes = [client.get("/v1/audit", headers={"X-API-Key": key}).status_code for _ in range(6)]
+    assert codes[:3] == [200, 200, 200] and 429 in codes[3:]
