@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
+from typing import BinaryIO
 
 import magic
 
@@ -17,8 +19,12 @@ ALLOWED = {
     "image/heif": (".heic", ".heif"),
     "image/webp": (".webp",),
 }
-ZIP_MARKERS = (b"PK\x03\x04", b"PK\x05\x06")
 SNIFF_BYTES = 1 << 16
+PDF_HEADER_WINDOW = 1024
+ZIP_END, ZIP_END_SIZE = b"PK\x05\x06", 22
+ZIP_CENTRAL = b"PK\x01\x02"
+ZIP64_LOCATOR, ZIP64_LOCATOR_SIZE = b"PK\x06\x07", 20
+ZIP_TAIL_WINDOW = ZIP_END_SIZE + 0xFFFF  # the end record plus the longest archive comment
 
 
 def sniff_mime(path: Path) -> str:
@@ -51,13 +57,40 @@ def check_extension(mime: str, filename: str | None) -> Check:
 
 
 def check_polyglot(path: Path, mime: str) -> Check:
-    """A file that is also a ZIP archive (a classic way to smuggle content past type checks)."""
+    """A file that is also a second format, a classic way to smuggle content past type checks."""
     with open(path, "rb") as f:
-        head = f.read(SNIFF_BYTES)
+        head = f.read(PDF_HEADER_WINDOW)
         f.seek(0, 2)
         size = f.tell()
-        f.seek(max(0, size - SNIFF_BYTES))
+        start = max(0, size - ZIP_TAIL_WINDOW)
+        f.seek(start)
         tail = f.read()
-    if any(marker in head or marker in tail for marker in ZIP_MARKERS):
-        return Check("polyglot", "fail", f"the {mime} file also contains a ZIP archive")
+        if _ends_in_zip(f, start, tail):
+            return Check("polyglot", "fail", f"the {mime} file also contains a ZIP archive")
+    # PDF readers accept the header anywhere in the first 1024 bytes, so an image can also open as a PDF.
+    if mime != "application/pdf" and b"%PDF-" in head:
+        return Check("polyglot", "fail", f"the {mime} file also opens as a PDF")
     return Check("polyglot", "pass", "no second format found")
+
+
+def _ends_in_zip(f: BinaryIO, start: int, tail: bytes) -> bool:
+    """True when the tail holds a ZIP end record whose central directory really is where it says.
+
+    Unzip tools find an archive from its end, wherever it starts; checking the central directory's
+    signature (not just the 4-byte end marker, which compressed image data contains by chance) keeps
+    ordinary photos from being refused.
+    """
+    at = tail.rfind(ZIP_END)
+    while at >= 0:
+        record = tail[at : at + ZIP_END_SIZE]
+        if len(record) == ZIP_END_SIZE:
+            entries, cd_size = struct.unpack_from("<HI", record, 10)
+            if tail[max(0, at - ZIP64_LOCATOR_SIZE) : at].startswith(ZIP64_LOCATOR):
+                return True
+            cd_start = start + at - cd_size
+            if entries and cd_start >= 0:
+                f.seek(cd_start)
+                if f.read(4) == ZIP_CENTRAL:
+                    return True
+        at = tail.rfind(ZIP_END, 0, at)
+    return False
