@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -97,3 +98,78 @@ def test_the_same_file_uploaded_twice_at_once_is_archived_once(tmp_path, env, li
     receipts = [json.loads((tmp_path / "data" / "blobs" / "uploads" / f"{u}.json").read_text()) for u in ids]
     assert {r["state"] for r in receipts} == {"done"}
     assert "1 records, 1 originals, 1 indexed: 0 problems" in _check(env)
+
+
+def test_s3_outage_mid_run_is_retried_and_nothing_is_lost(tmp_path, live_settings, s3_bucket, env, opensearch):
+    from dagster import DagsterInstance
+
+    from pipeline.assets.batch import batch_run_config
+    from pipeline.assets.resources import BlobStoreResource, OcrResource, SearchResource
+    from pipeline.definitions import build_definitions
+    from tests.outage_proxy import OutageProxy
+
+    with OutageProxy("127.0.0.1", live_settings.s3_port) as proxy:
+        blobstore = BlobStoreResource(backend="s3", s3_bucket=s3_bucket, s3_endpoint_url=proxy.url)
+        store = blobstore.open()
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        ids = [Inbox(store).put(docs / make_document(docs, f"d{n}", "passport", seed=500 + n, fmt="png").file,
+                                Manifest(person_id=f"P-{n}50", declared_type="passport")) for n in range(2)]
+        proxy.down = True  # the S3 server goes away as the run starts
+
+        def heal():
+            while proxy.refused == 0:
+                time.sleep(0.05)
+            time.sleep(0.5)
+            proxy.down = False
+
+        healer = threading.Thread(target=heal, daemon=True)
+        healer.start()
+        search = SearchResource(index_prefix=env["WATHIQA_INDEX_PREFIX"])
+        definitions = build_definitions(blobstore=blobstore, search=search, ocr=OcrResource())
+        run = definitions.resolve_job_def("process_uploads").execute_in_process(
+            run_config=batch_run_config(ids), instance=DagsterInstance.ephemeral()
+        )
+        healer.join(timeout=60)
+        assert run.success and proxy.refused >= 1
+        assert [e for e in run.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+        assert Inbox(store).pending() == []
+        records = list(Archive(store).iter_records())
+        assert len(records) == 2 and len(list(Archive(store).original_hashes())) == 2
+
+
+def test_a_full_disk_refuses_uploads_and_a_rerun_after_space_is_freed_completes(tmp_path, env, live_settings):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    try:
+        store = FilesystemBlobStore(disk / "blobs")
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        small = docs / make_document(docs, "small", "birth_certificate", seed=600, fmt="jpg").file
+        first = Inbox(store).put(small, Manifest(person_id="P-600", declared_type="birth_certificate"))
+        big = docs / "big.pdf"
+        big.write_bytes(b"%PDF-1.7\n" + os.urandom(2 * 1024 * 1024))
+        with pytest.raises(OSError, match="No space left"):
+            Inbox(store).put(big, Manifest(person_id="P-601", declared_type="passport"))
+        # The refused upload left nothing behind: no half-written object, no temporary file.
+        assert [i.upload_id for i in Inbox(store).pending()] == [first]
+        assert not list((disk / "blobs").rglob(".tmp-*"))
+        # Fill the rest of the disk, so processing itself runs out of space.
+        filler = disk / "filler"
+        with open(filler, "wb") as out, pytest.raises(OSError):
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        failed = subprocess.run([*WATHIQA, "process"], env={**env, "WATHIQA_DATA_DIR": str(disk)}, cwd=ROOT,
+                                capture_output=True, text=True, timeout=600)
+        assert failed.returncode != 0
+        assert [i.upload_id for i in Inbox(store).pending()] == [first]  # still waiting, not lost
+        filler.unlink()
+        subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True)
+        done = subprocess.run([*WATHIQA, "process"], env={**env, "WATHIQA_DATA_DIR": str(disk)}, cwd=ROOT,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert Inbox(store).pending() == [] and len(list(Archive(store).iter_records())) == 1
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

@@ -4,7 +4,6 @@ Each field left unset keeps the environment's setting, so one deployment is conf
 (environment variables) and tests override only what they need (a temporary data folder, an index prefix).
 """
 
-
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,9 +23,15 @@ class BlobStoreResource(ConfigurableResource):
     backend: str | None = None
     data_dir: str | None = None
     s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
 
     def settings(self) -> Settings:
-        return settings_with(blob_backend=self.backend, data_dir=self.data_dir, s3_bucket=self.s3_bucket)
+        return settings_with(
+            blob_backend=self.backend,
+            data_dir=self.data_dir,
+            s3_bucket=self.s3_bucket,
+            s3_endpoint_url=self.s3_endpoint_url,
+        )
 
     def open(self) -> BlobStore:
         return open_blobstore(self.settings())
@@ -63,6 +68,7 @@ def build_pipeline(
         blob_backend=blobstore.backend,
         data_dir=blobstore.data_dir,
         s3_bucket=blobstore.s3_bucket,
+        s3_endpoint_url=blobstore.s3_endpoint_url,
         opensearch_url=search.opensearch_url,
         index_prefix=search.index_prefix,
         ocr_languages=ocr.languages,
