@@ -8,7 +8,7 @@ VERSITYGW_VERSION := v1.8.0
 OPENSEARCH_DIST := services/opensearch/target
 export WATHIQA_S3_SERVER_BIN ?= $(CURDIR)/$(TOOLS)/bin/versitygw
 
-.PHONY: demo test setup services-build services-up services-down lint dagster clean
+.PHONY: demo test setup services-build services-up services-down lint dagster fuzz clean
 
 demo: setup services-up
 	$(VENV)/bin/wathiqa demo
@@ -51,6 +51,10 @@ services-down:
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# The hostile-input sweep, longer than the test suite's (results: bench/RESULTS-fuzz.md).
+fuzz: setup
+	$(PY) bench/fuzz_extract.py --files 200
 
 dagster: setup services-up
 	DAGSTER_HOME=$(CURDIR) $(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
