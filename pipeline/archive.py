@@ -9,13 +9,12 @@ Layout in the blob store:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.blobstore import CHUNK, BlobCorrupt, BlobStore
+from pipeline.blobstore import CHUNK, BlobCorrupt, BlobStore, VerifiedReader, local_copy
 from pipeline.models import ArchiveRecord
 
 
@@ -28,48 +27,35 @@ class Archive:
     def original_key(sha256: str) -> str:
         return f"originals/{sha256[:2]}/{sha256}"
 
-    def put_original(self, path: Path, sha256: str) -> str:
-        """Store the original once; a second call with the same bytes is a no-op."""
+    def put_original(self, source: Path | BinaryIO, sha256: str) -> str:
+        """Store the original once (a second call with the same bytes is a no-op).
+
+        `source` is a local path or a binary stream; either way the bytes must hash to `sha256`, so
+        nothing is ever stored under another document's name.
+        """
         key = self.original_key(sha256)
-        self.blobstore.put_file(key, path, overwrite=False)
+        with local_copy(source) as (path, actual):
+            if actual != sha256:
+                raise BlobCorrupt(f"the bytes hash to {actual[:12]}…, not to {sha256[:12]}…")
+            self.blobstore.put_file(key, path, overwrite=False)
         return key
 
     def has_original(self, sha256: str) -> bool:
         return self.blobstore.exists(self.original_key(sha256))
 
+    def open_original(self, sha256: str) -> BinaryIO:
+        """A stream of the original; reading to the end raises BlobCorrupt if the bytes changed."""
+        return VerifiedReader(self.blobstore.open(self.original_key(sha256)), sha256)
+
     def read_original(self, sha256: str) -> bytes:
-        """The original's bytes, refused if they no longer hash to their name."""
-        data = self.blobstore.get_bytes(self.original_key(sha256))
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise BlobCorrupt(f"original {sha256[:12]}… does not match its hash")
-        return data
+        with self.open_original(sha256) as stream:
+            return stream.read()
 
     def iter_original(self, sha256: str) -> Iterator[bytes]:
-        """Stream the original in chunks; the hash is checked at the end and a mismatch raises."""
-        digest = hashlib.sha256()
-        stream: BinaryIO = self.blobstore.open(self.original_key(sha256))
-        try:
-            while chunk := stream.read(CHUNK):
-                digest.update(chunk)
-                yield chunk
-        finally:
-            stream.close()
-        if digest.hexdigest() != sha256:
-            raise BlobCorrupt(f"original {sha256[:12]}… does not match its hash")
-
-    def original_hash(self, sha256: str) -> str:
-        digest = hashlib.sha256()
-        for chunk in self._raw_chunks(sha256):
-            digest.update(chunk)
-        return digest.hexdigest()
-
-    def _raw_chunks(self, sha256: str) -> Iterator[bytes]:
-        stream = self.blobstore.open(self.original_key(sha256))
-        try:
+        """The original in chunks; the hash is checked at the end and a mismatch raises."""
+        with self.open_original(sha256) as stream:
             while chunk := stream.read(CHUNK):
                 yield chunk
-        finally:
-            stream.close()
 
     def original_hashes(self) -> Iterator[str]:
         for key in self.blobstore.list("originals/"):
@@ -105,9 +91,6 @@ class Archive:
         if not self.blobstore.exists(key):
             return None
         return ArchiveRecord.from_dict(json.loads(self.blobstore.get_bytes(key)))
-
-    def document_ids(self) -> list[str]:
-        return sorted({key.split("/")[1] for key in self.blobstore.list("records/")})
 
     def iter_records(self, current_only: bool = True) -> Iterator[ArchiveRecord]:
         latest: dict[str, int] = {}

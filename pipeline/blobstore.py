@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +32,63 @@ class BlobNotFound(KeyError):
 
 class BlobCorrupt(RuntimeError):
     """Stored bytes do not hash to what was written."""
+
+
+def sha256_file(path: Path) -> str:
+    """Streamed, so memory stays constant whatever the file size."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def local_copy(source: Path | BinaryIO) -> Iterator[tuple[Path, str]]:
+    """(a local file with the bytes, their SHA-256): a path as it is, a stream spooled to a temporary file.
+
+    Stores need a file: S3 wants the checksum before the body, and memory must not grow with the size.
+    """
+    if isinstance(source, (str, Path)):
+        yield Path(source), sha256_file(Path(source))
+        return
+    digest = hashlib.sha256()
+    with tempfile.TemporaryDirectory(prefix="wathiqa-copy-") as tmp:
+        path = Path(tmp) / "blob"
+        with open(path, "wb") as out:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        yield path, digest.hexdigest()
+
+
+class VerifiedReader(io.RawIOBase):
+    """Reads through to a stored object, hashing as it goes; at the end, a mismatch raises BlobCorrupt."""
+
+    def __init__(self, inner: BinaryIO, sha256: str) -> None:
+        super().__init__()
+        self.inner, self.expected, self.digest, self.checked = inner, sha256, hashlib.sha256(), False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        if not data:
+            if not self.checked and self.digest.hexdigest() != self.expected:
+                raise BlobCorrupt(f"object {self.expected[:12]}… does not match its hash")
+            self.checked = True
+            return 0
+        self.digest.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readall(self) -> bytes:
+        return b"".join(iter(lambda: self.read(CHUNK), b""))
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
 
 
 class BlobStore(Protocol):
@@ -185,12 +243,8 @@ class S3BlobStore:
         return True
 
     def put_file(self, key: str, path: Path, *, overwrite: bool = False) -> bool:
-        digest = hashlib.sha256()
         with open(path, "rb") as src:
-            for chunk in iter(lambda: src.read(CHUNK), b""):
-                digest.update(chunk)
-        with open(path, "rb") as src:
-            return self._put(key, src, digest.digest(), overwrite)
+            return self._put(key, src, bytes.fromhex(sha256_file(path)), overwrite)
 
     def put_bytes(self, key: str, data: bytes, *, overwrite: bool = False) -> bool:
         return self._put(key, data, hashlib.sha256(data).digest(), overwrite)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.blobstore import BlobNotFound, BlobStore
+from pipeline.blobstore import BlobNotFound, BlobStore, local_copy
 
 UPLOAD_ID = re.compile(r"^u\d{8}T\d{12}-[0-9a-f]{8}$")
 PERSON_ID = re.compile(r"^[A-Za-z0-9-]{3,32}$")
@@ -126,9 +126,8 @@ class Inbox:
         item = self.get(upload_id)
         src = self._key(upload_id, "original")
         if self.blobstore.exists(src):
-            with self.blobstore.open(src) as stream:
-                data = stream.read()
-            self.blobstore.put_bytes(f"quarantine/{upload_id}/original", data, overwrite=True)
+            with self.blobstore.open(src) as stream, local_copy(stream) as (path, _):
+                self.blobstore.put_file(f"quarantine/{upload_id}/original", path, overwrite=True)
         body = {"upload_id": upload_id, "manifest": asdict(item.manifest), "reasons": reasons}
         self.blobstore.put_bytes(f"quarantine/{upload_id}/reasons.json", json.dumps(body).encode(), overwrite=True)
         self._receipt(upload_id, item.manifest, "rejected", reasons=reasons)

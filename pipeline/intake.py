@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.blobstore import CHUNK
+from pipeline.blobstore import sha256_file
 from pipeline.models import Check
 from pipeline.settings import Settings, get_settings
 from pipeline.validators.filetype import check_extension, check_polyglot, check_size, check_type, sniff_mime
@@ -23,15 +22,6 @@ class IntakeReport:
     checks: list[Check] = field(default_factory=list)
     accepted: bool = False
     reason: str | None = None  # the one-line reason when not accepted
-
-
-def sha256_file(path: Path) -> str:
-    """Streamed, so memory stays constant whatever the file size."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def inspect_file(path: Path, settings: Settings | None = None, filename: str | None = None) -> IntakeReport:
