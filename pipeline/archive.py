@@ -45,7 +45,8 @@ class Archive:
 
     def open_original(self, sha256: str) -> BinaryIO:
         """A stream of the original; reading to the end raises BlobCorrupt if the bytes changed."""
-        return VerifiedReader(self.blobstore.open(self.original_key(sha256)), sha256)
+        key = self.original_key(sha256)
+        return VerifiedReader(self.blobstore.open(key), sha256, f"original {sha256[:12]}…")
 
     def read_original(self, sha256: str) -> bytes:
         with self.open_original(sha256) as stream:

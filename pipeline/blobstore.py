@@ -19,7 +19,7 @@ from typing import BinaryIO, Protocol
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, FlexibleChecksumError
 
 from pipeline.settings import Settings
 
@@ -63,20 +63,25 @@ def local_copy(source: Path | BinaryIO) -> Iterator[tuple[Path, str]]:
 
 
 class VerifiedReader(io.RawIOBase):
-    """Reads through to a stored object, hashing as it goes; at the end, a mismatch raises BlobCorrupt."""
+    """Reads through to a stored object and raises BlobCorrupt when the bytes are not what was stored:
+    they do not hash to `sha256` (checked at the end, when given) or the store's own checksum fails (S3)."""
 
-    def __init__(self, inner: BinaryIO, sha256: str) -> None:
+    def __init__(self, inner: BinaryIO, sha256: str | None, name: str) -> None:
         super().__init__()
-        self.inner, self.expected, self.digest, self.checked = inner, sha256, hashlib.sha256(), False
+        self.inner, self.expected, self.name = inner, sha256, name
+        self.digest, self.checked = hashlib.sha256(), False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        data = self.inner.read(len(buffer))
+        try:
+            data = self.inner.read(len(buffer))
+        except FlexibleChecksumError as exc:
+            raise BlobCorrupt(f"{self.name} does not match the checksum stored with it: {exc}") from None
         if not data:
-            if not self.checked and self.digest.hexdigest() != self.expected:
-                raise BlobCorrupt(f"object {self.expected[:12]}… does not match its hash")
+            if self.expected and not self.checked and self.digest.hexdigest() != self.expected:
+                raise BlobCorrupt(f"{self.name} does not match its hash")
             self.checked = True
             return 0
         self.digest.update(data)
@@ -251,7 +256,9 @@ class S3BlobStore:
 
     def open(self, key: str) -> BinaryIO:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=_check_key(key))["Body"]
+            # ChecksumMode: the SHA-256 stored at put time comes back and is checked as the body is read.
+            response = self.client.get_object(Bucket=self.bucket, Key=_check_key(key), ChecksumMode="ENABLED")
+            return VerifiedReader(response["Body"], None, key)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise BlobNotFound(key) from None
