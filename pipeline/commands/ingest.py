@@ -6,9 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from pipeline.blobstore import open_blobstore
 from pipeline.commands import CommandError
 from pipeline.inbox import RELATIONS, Inbox, Manifest
+from pipeline.intake import inspect_file
 from pipeline.models import DOC_TYPES
 from pipeline.settings import get_settings
 
@@ -36,17 +39,31 @@ def _manifest(args: argparse.Namespace, filename: str) -> Manifest:
 
 
 def run(args: argparse.Namespace) -> int:
-
     try:
         _manifest(args, "")  # bad ids or relation: one line, before anything is stored
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    inbox = Inbox(open_blobstore(get_settings()))
+    settings = get_settings()
+    try:
+        inbox = Inbox(open_blobstore(settings))
+    except (BotoCoreError, ClientError) as exc:
+        raise CommandError(f"cannot reach the blob store: {exc}") from None
     failed = 0
     for path in args.files:
         if not path.is_file():
             print(f"wathiqa ingest: {path}: no such file", file=sys.stderr)
             failed += 1
             continue
-        print(f"{inbox.put(path, _manifest(args, path.name))}  {path}")
+        report = inspect_file(path, settings, filename=path.name)
+        try:
+            upload_id = inbox.put(path, _manifest(args, path.name))
+        except (OSError, BotoCoreError, ClientError) as exc:
+            print(f"wathiqa ingest: {path}: not stored: {exc}".splitlines()[0], file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{upload_id}  {path}")
+        if not report.accepted:
+            # Stored all the same: the pipeline quarantines it with this reason, so nothing is silently dropped.
+            print(f"wathiqa ingest: {path}: will be refused: {report.reason}", file=sys.stderr)
+            failed += 1
     return 1 if failed else 0
