@@ -3,7 +3,7 @@
 Each measurement runs in a fresh subprocess (peak RSS is per process), side by side in one run:
   baseline   - interpreter + intake imports, no work
   hash       - SHA-256 of the file, streamed
-  inspect    - the whole intake check (hash, type, polyglot, PDF structure)
+  inspect    - the whole intake check (hash, type, polyglot, PDF structure or full image decode)
   store      - inspect + inbox put + archive put (filesystem blob store)
 
     .venv/bin/python bench/intake_memory.py [--mb 20] [--repeat 3]
@@ -72,6 +72,14 @@ def make_jpeg(path: Path, megabytes: int) -> None:
     Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(path, "JPEG", quality=75)
 
 
+def make_png(path: Path, megabytes: int) -> None:
+    """A lossless scan of noise: PNG has no reduced-scale decode, so intake decodes every pixel."""
+    from PIL import Image
+
+    side = int((megabytes * 1024 * 1024 / 3) ** 0.5)
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(path, "PNG", compress_level=1)
+
+
 def measure(mode: str, path: Path, repeat: int) -> dict[str, float]:
     runs = []
     for _ in range(repeat):
@@ -88,7 +96,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in (("big-scan.pdf", make_pdf), ("big-photo.jpg", make_jpeg)):
+        for name, make in (("big-scan.pdf", make_pdf), ("big-photo.jpg", make_jpeg), ("big-scan.png", make_png)):
             path = Path(tmp) / name
             make(path, args.mb)
             size_mb = path.stat().st_size / 1024 / 1024
