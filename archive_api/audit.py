@@ -1,20 +1,36 @@
 """The audit log: append-only, each entry chained by hash to the one before (tamper-evident).
 
-Entries are `audit/<sequence:012d>.json`, written create-only, so two writers can never both claim one
-place in the chain; an edited or removed entry breaks every later hash, which `verify()` reports.
+Entries are written in blocks, `audit/<block:012d>.json`, create-only, so two writers (API replicas) can
+never both claim one place in the chain; an edited or removed entry breaks every later hash, which
+`verify()` reports. Requests wait until their entry is durable; entries arriving while a block is being
+written go together into the next one (group commit), so the log costs one write per batch, not per request.
+
+Targets never carry identity data: a person id is kept as a keyed hash (`person_ref`), a search as a
+fingerprint of its query.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from fastapi import HTTPException, Request
 
 from pipeline.blobstore import BlobStore
 
 GENESIS = "0" * 64
+PREFIX = "audit/"
+SECRET = "api/audit-secret"
+MAX_BLOCK = 500
+IDLE_SECONDS = 5.0  # the writer thread ends after this long without entries
 
 
 def _hash(entry: dict[str, Any]) -> str:
@@ -22,51 +38,141 @@ def _hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    target: str | None = None
+    key_id: str | None = None
+    action: str | None = None
+    since: str | None = None  # ISO timestamps, compared as text (all UTC, same format)
+    until: str | None = None
+
+    def matches(self, entry: dict[str, Any]) -> bool:
+        return (
+            (self.target is None or entry.get("target") == self.target)
+            and (self.key_id is None or entry.get("key_id") == self.key_id)
+            and (self.action is None or entry.get("action") == self.action)
+            and (self.since is None or entry["at"] >= self.since)
+            and (self.until is None or entry["at"] <= self.until)
+        )
+
+
 class AuditLog:
     def __init__(self, blobstore: BlobStore) -> None:
         self.blobstore = blobstore
-        self._lock = threading.Lock()
-        self._tail: tuple[int, str] | None = None  # (sequence, hash) of the last entry this process knows
+        self._cond = threading.Condition()
+        self._queue: list[tuple[dict[str, Any], Future]] = []
+        self._writer: threading.Thread | None = None
+        self._tail: tuple[int, int, str] | None = None  # (block, seq, hash) of the last entry known here
+        self._secret: bytes | None = None
 
-    def _last(self) -> tuple[int, str]:
-        keys = list(self.blobstore.list("audit/"))  # once per process; afterwards the tail is kept
-        if not keys:
-            return 0, GENESIS
-        last = json.loads(self.blobstore.get_bytes(keys[-1]))
-        return last["seq"], last["hash"]
-
+    # -- writing --
     def append(self, **fields: Any) -> dict[str, Any]:
-        with self._lock:
-            seq, previous = self._tail or self._last()
-            while True:
-                entry = {"seq": seq + 1, "at": datetime.now(UTC).isoformat(), "prev": previous, **fields}
-                entry["hash"] = _hash(entry)
-                key = f"audit/{seq + 1:012d}.json"
-                if self.blobstore.put_bytes(key, json.dumps(entry, ensure_ascii=False).encode()):
-                    self._tail = (entry["seq"], entry["hash"])
-                    return entry
-                # Another writer (an API replica) took that place: follow its entry and try the next one.
-                taken = json.loads(self.blobstore.get_bytes(key))
-                seq, previous = taken["seq"], taken["hash"]
+        """Add one entry; returns it once it is durably stored."""
+        done: Future = Future()
+        with self._cond:
+            self._queue.append(({"at": datetime.now(UTC).isoformat(), **fields}, done))
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_batches, name="audit-writer", daemon=True)
+                self._writer.start()
+            self._cond.notify()
+        return done.result(timeout=60)
 
-    def entries(self, target: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        found = []
-        for key in reversed(list(self.blobstore.list("audit/"))):
-            entry = json.loads(self.blobstore.get_bytes(key))
-            if target is None or entry.get("target") == target:
-                found.append(entry)
-                if len(found) >= limit:
-                    break
-        return found
+    def _write_batches(self) -> None:
+        while True:
+            with self._cond:
+                if not self._queue and not self._cond.wait_for(lambda: self._queue, timeout=IDLE_SECONDS):
+                    self._writer = None
+                    return
+                batch, self._queue = self._queue[:MAX_BLOCK], self._queue[MAX_BLOCK:]
+            try:
+                entries = self._write_block([fields for fields, _ in batch])
+            except Exception as exc:  # the storage failed: every waiting request learns it
+                for _, done in batch:
+                    done.set_exception(exc)
+            else:
+                for (_, done), entry in zip(batch, entries, strict=True):
+                    done.set_result(entry)
+
+    def _last(self) -> tuple[int, int, str]:
+        keys = list(self.blobstore.list(PREFIX))  # once per process; afterwards the tail is kept
+        if not keys:
+            return 0, 0, GENESIS
+        last = json.loads(self.blobstore.get_bytes(keys[-1]))["entries"][-1]
+        return int(keys[-1][len(PREFIX) : -len(".json")]), last["seq"], last["hash"]
+
+    def _write_block(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        block, seq, previous = self._tail or self._last()
+        while True:
+            entries = []
+            for fields in batch:
+                seq += 1
+                entry = {"seq": seq, "prev": previous, **fields}
+                entry["hash"] = previous = _hash(entry)
+                entries.append(entry)
+            key = f"{PREFIX}{block + 1:012d}.json"
+            if self.blobstore.put_bytes(key, json.dumps({"entries": entries}, ensure_ascii=False).encode()):
+                self._tail = (block + 1, seq, previous)
+                return entries
+            # Another writer took that place: follow its last entry and chain after it.
+            taken = json.loads(self.blobstore.get_bytes(key))["entries"][-1]
+            block, seq, previous = block + 1, taken["seq"], taken["hash"]
+
+    # -- reading --
+    def _blocks(self, newest_first: bool) -> Iterator[list[dict[str, Any]]]:
+        keys = list(self.blobstore.list(PREFIX))
+        for key in reversed(keys) if newest_first else keys:
+            yield json.loads(self.blobstore.get_bytes(key))["entries"]
+
+    def entries(self, query: AuditQuery | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Matching entries, newest first."""
+        query = query or AuditQuery()
+        found: list[dict[str, Any]] = []
+        for block in self._blocks(newest_first=True):
+            found.extend(e for e in reversed(block) if query.matches(e))
+            if len(found) >= limit:
+                break
+        return found[:limit]
 
     def verify(self) -> list[str]:
         """Problems in the chain (empty when intact)."""
-        problems, previous = [], GENESIS
-        for key in self.blobstore.list("audit/"):
-            entry = json.loads(self.blobstore.get_bytes(key))
-            if entry.get("prev") != previous:
-                problems.append(f"{key}: does not follow the entry before it")
-            if _hash(entry) != entry.get("hash"):
-                problems.append(f"{key}: content does not match its hash")
-            previous = entry.get("hash", "")
+        problems, previous, expected_seq = [], GENESIS, 1
+        for block in self._blocks(newest_first=False):
+            for entry in block:
+                where = f"entry {entry.get('seq')}"
+                if entry.get("seq") != expected_seq:
+                    problems.append(f"{where}: expected entry {expected_seq} (entries missing or reordered)")
+                if entry.get("prev") != previous:
+                    problems.append(f"{where}: does not follow the entry before it")
+                if _hash(entry) != entry.get("hash"):
+                    problems.append(f"{where}: content does not match its hash")
+                previous, expected_seq = entry.get("hash", ""), int(entry.get("seq") or 0) + 1
         return problems
+
+    # -- identity-free targets --
+    def person_ref(self, person_id: str) -> str:
+        """A person id as the audit keeps it: a keyed hash, the same in every replica, useless without the key."""
+        if self._secret is None:
+            self.blobstore.put_bytes(SECRET, secrets.token_hex(32).encode())  # create-only: first writer wins
+            self._secret = self.blobstore.get_bytes(SECRET)
+        return "person:" + hmac.new(self._secret, person_id.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def query_ref(text: str) -> str:
+    """A search as the audit keeps it: a fingerprint that shows repeats but not the names or numbers."""
+    return "query:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def log_access(request: Request, action: str, target: str | None, result: str) -> None:
+    """Write the audit entry for this request (key and request id come from the request's state)."""
+    key = request.state.key
+    try:
+        request.app.state.context.audit.append(
+            key_id=key.key_id,
+            role=key.role,
+            request_id=request.state.request_id,
+            action=action,
+            target=target,
+            result=result,
+        )
+    except Exception as exc:  # no access goes unrecorded: refuse it instead
+        raise HTTPException(503, f"the audit log cannot be written ({type(exc).__name__}); try again") from None

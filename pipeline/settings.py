@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # Archive API: requests per second per key (sustained, and the burst allowed above it).
     api_rate_per_second: float = Field(default=500.0, gt=0)
     api_rate_burst: int = Field(default=1000, gt=0)
+    # Origins allowed to call the API from a browser (CORS); none by default.
+    api_cors_origins: list[str] = Field(default_factory=list)
 
     # "Today" for expiry decisions is the ministry's day, not the server's (UTC) day.
     timezone: str = "Asia/Kuwait"

@@ -1,19 +1,23 @@
-"""`wathiqa api [--host H] [--port P]` serves the archive API; `wathiqa api-key --role R --name N` makes a key."""
+"""`wathiqa api [--host H] [--port P]` serves the archive API and the archivist's page;
+`wathiqa api create-key --role R --name N` makes an API key (printed once, stored hashed)."""
 
 from __future__ import annotations
 
 import argparse
 
+from archive_api.roles import ROLES
+from pipeline.commands import CommandError
 from pipeline.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("api", help="serve the archive API")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser = subparsers.add_parser("api", help="serve the archive API and the archivist's page")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     parser.add_argument("--port", type=int, default=8000)
     parser.set_defaults(func=serve)
-    keys = subparsers.add_parser("api-key", help="create an API key (printed once, stored hashed)")
-    keys.add_argument("--role", required=True, choices=["uploader", "renewal_service", "archivist", "admin"])
+    actions = parser.add_subparsers(dest="api_action", required=False, metavar="create-key")
+    keys = actions.add_parser("create-key", help="create an API key (printed once, stored hashed)")
+    keys.add_argument("--role", required=True, choices=ROLES)
     keys.add_argument("--name", required=True, help="who holds the key (e.g. the service's name)")
     keys.set_defaults(func=create_key)
 
@@ -23,6 +27,8 @@ def serve(args: argparse.Namespace) -> int:
 
     from archive_api.app import create_app
 
+    if not 0 < args.port < 65536:
+        raise CommandError(f"--port must be 1-65535, got {args.port}")
     # Access logs carry paths with person and document ids: keep them out of the server log.
     uvicorn.run(create_app(get_settings()), host=args.host, port=args.port, access_log=False)
     return 0
@@ -32,5 +38,7 @@ def create_key(args: argparse.Namespace) -> int:
     from archive_api.auth import KeyStore
     from pipeline.blobstore import open_blobstore
 
+    if not args.name.strip() or len(args.name) > 100:
+        raise CommandError("--name must be 1-100 characters")
     print(KeyStore(open_blobstore(get_settings())).create(args.role, args.name))
     return 0
