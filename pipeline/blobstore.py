@@ -137,7 +137,7 @@ class FilesystemBlobStore:
         dest = self._path(key)
         if not overwrite and dest.exists():
             return False
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        self._make_dirs(dest.parent)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -152,15 +152,22 @@ class FilesystemBlobStore:
                     os.link(tmp, dest)  # atomic create-if-absent: never replaces an existing object
                 except FileExistsError:
                     return False
-            dirfd = os.open(dest.parent, os.O_RDONLY)
-            try:
-                os.fsync(dirfd)  # the rename itself must survive a power cut
-            finally:
-                os.close(dirfd)
+            _fsync_dir(dest.parent)  # the new name itself must survive a power cut
             return True
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+    def _make_dirs(self, directory: Path) -> None:
+        """Create missing directories and make each new entry durable in its parent."""
+        missing = []
+        while not directory.is_dir():
+            missing.append(directory)
+            directory = directory.parent
+        for new in reversed(missing):
+            with contextlib.suppress(FileExistsError):  # another writer made it first
+                new.mkdir()
+            _fsync_dir(new.parent)
 
     def put_file(self, key: str, path: Path, *, overwrite: bool = False) -> bool:
         with open(path, "rb") as src:
@@ -200,6 +207,14 @@ class FilesystemBlobStore:
                 if key.startswith(prefix):
                     keys.append(key)
         return iter(sorted(keys))
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class S3BlobStore:
