@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
@@ -31,6 +31,11 @@ Context = Annotated[ApiContext, Depends(api_context)]
 Lang = Annotated[str, Query(pattern="^(en|ar)$")]
 PAGE_ROLES = ("archivist",)
 MARK = re.compile(r"(</?mark>)")
+
+
+def _optional_choice(choices: Any) -> Any:
+    """A filter from the page's form: one of the choices, or empty for "any"."""
+    return Annotated[str, Query(pattern=f"^({'|'.join(get_args(choices))})?$")]
 
 
 def highlighted(fragment: str) -> Markup:
@@ -77,14 +82,14 @@ def search_page(
     context: Context,
     lang: Lang = "en",
     q: Annotated[str, Query(max_length=200)] = "",
-    type: DocType | None = None,
-    status: Status | None = None,
+    type: _optional_choice(DocType) = "",
+    status: _optional_choice(Status) = "",
 ) -> HTMLResponse:
     if _signed_in(request) is None:
         return _render(request, "login.html", lang)
     page = None
     if q or type or status:
-        page = run_search(context, q, type, status)
+        page = run_search(context, q, type or None, status or None)
         log_access(request, "search", query_ref(q), "200")
     return _render(request, "search.html", lang, q=q, type=type, status=status, page=page)
 
