@@ -7,6 +7,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.intake import inspect_file, sha256_file
 from tests.fixtures.documents import make_document
@@ -140,3 +142,22 @@ def test_every_hostile_upload_ends_in_quarantine_with_its_reason(tmp_path, hosti
         assert outcome.state == "rejected" and outcome.reason, name
         assert inbox.receipt(upload_id)["reasons"] == [outcome.reason]
         assert store.get_bytes(f"quarantine/{upload_id}/original") == (folder / name).read_bytes()
+
+
+HEADERS = [b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", b"II*\x00", b"MM\x00*",
+           b"RIFF\x00\x00\x00\x00WEBPVP8 ", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(HEADERS), body=st.binary(max_size=4096), cut=st.integers(min_value=0, max_value=64))
+def test_damaged_files_behind_a_real_signature_get_a_reason_never_an_exception(tmp_path, good, header, body, cut):
+    """Whatever follows a real format's signature (garbage, or a real document cut short), intake answers."""
+    donor = {b"%": "pdf", b"\x89": "png", b"\xff": "jpg"}.get(header[:1])
+    data = header + body
+    if donor and cut:
+        real = good[donor].read_bytes()
+        data = real[: len(real) * cut // 64] + body
+    path = tmp_path / "upload"
+    path.write_bytes(data)
+    report = inspect_file(path)  # no name: every content check runs
+    assert report.accepted or (report.reason and "\n" not in report.reason)

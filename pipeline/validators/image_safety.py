@@ -21,6 +21,7 @@ def inspect_image(path: Path, max_pixels: int, max_pages: int) -> tuple[int, lis
     _register_heif()
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's notes on damaged metadata: the checks below decide
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 frames = getattr(image, "n_frames", 1)
