@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -161,3 +162,10 @@ def test_damaged_files_behind_a_real_signature_get_a_reason_never_an_exception(t
     path.write_bytes(data)
     report = inspect_file(path)  # no name: every content check runs
     assert report.accepted or (report.reason and "\n" not in report.reason)
+
+
+def test_a_pdf_whose_objects_break_while_walked_is_refused_not_raised(good):
+    # Injected: a PDF that opens but fails deep inside (qpdf raising on one damaged object).
+    with mock.patch("pipeline.validators.pdf_safety._active_content", side_effect=RuntimeError("bad object")):
+        report = inspect_file(good["pdf"])
+    assert not report.accepted and report.reason == "the PDF's objects are broken (RuntimeError)"

@@ -39,7 +39,10 @@ def inspect_pdf(path: Path, max_pages: int) -> tuple[int, list[Check]]:
             checks.append(Check("page_count", "fail", f"{pages} pages, over the {max_pages}-page limit"))
         else:
             checks.append(Check("page_count", "pass", f"{pages} of at most {max_pages} pages"))
-        found = sorted(_active_content(pdf))
+        try:
+            found = sorted(_active_content(pdf))
+        except Exception as exc:
+            return pages, [Check("pdf_readable", "fail", f"the PDF's objects are broken ({type(exc).__name__})")]
         if found:
             checks.append(Check("pdf_active_content", "warn", f"the PDF carries {', '.join(found)}", severity="review"))
         else:
