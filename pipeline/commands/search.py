@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from pipeline.commands import CommandError
 from pipeline.models import DOC_TYPES
 from pipeline.settings import Settings, get_settings
 
@@ -16,9 +19,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--type", choices=DOC_TYPES, help="only this document type")
     parser.add_argument("--status", choices=["verified", "needs_review", "rejected"])
     parser.add_argument("--person", help="only documents about this person")
-    parser.add_argument("--size", type=int, default=20)
+    parser.add_argument("--size", type=_page_size, default=20, help="hits per page, 1 to 500")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
+
+
+def _page_size(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 500:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 500, got {value!r}")
+    return int(value)
+
+
+@contextmanager
+def search_service(settings: Settings) -> Iterator[None]:
+    """Turn an unreachable or refusing OpenSearch into one line naming it, not a traceback."""
+    from opensearchpy.exceptions import OpenSearchException
+
+    try:
+        yield
+    except OpenSearchException as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise CommandError(f"search index at {settings.opensearch_url}: {type(exc).__name__}: {detail}") from None
 
 
 def search_records(settings: Settings, query: str, **filters: Any) -> dict[str, Any]:
@@ -27,7 +48,8 @@ def search_records(settings: Settings, query: str, **filters: Any) -> dict[str, 
 
     size = filters.pop("size", 20)
     index = SearchIndex(open_search_client(settings), settings)
-    return index.search(query, SearchFilters(**filters), size=size).to_dict()
+    with search_service(settings):
+        return index.search(query, SearchFilters(**filters), size=size).to_dict()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -82,12 +82,29 @@ def _newest_first(record: ArchiveRecord) -> tuple[str, str]:
     return (record.created_at or "", record.document_id)
 
 
+def _current_versions(records: list[ArchiveRecord]) -> list[ArchiveRecord]:
+    """One record per document: its highest version (a newer version supersedes the older ones)."""
+    latest: dict[str, ArchiveRecord] = {}
+    for record in records:
+        if record.document_id not in latest or record.version > latest[record.document_id].version:
+            latest[record.document_id] = record
+    return list(latest.values())
+
+
 def _decide_one(
-    requirement: Requirement, records: list[ArchiveRecord], rules: Rules, as_of: date, service_relations: dict[str, str]
+    requirement: Requirement, records: list[ArchiveRecord], rules: Rules, as_of: date, links: dict[str, str]
 ) -> RequirementDecision:
+    """`links` maps a document the person is only linked to (not its subject) to the link's relation."""
     candidates = sorted((r for r in records if r.doc_type == requirement.document), key=_newest_first, reverse=True)
+    if requirement.own:
+        own = [r for r in candidates if r.document_id not in links]
+        if candidates and not own:  # e.g. only the sponsor's passport, linked to this person
+            mismatch = _reason(rules, "person_mismatch", relation="self")
+            return RequirementDecision(requirement.document, "upload", candidates[0].document_id, [mismatch])
+        candidates = own
     if not candidates:
         return RequirementDecision(requirement.document, "upload", None, [_reason(rules, "missing")])
+    # The newest document of the type stands for the person: an older one was replaced by it.
     current = [r for r in candidates if not r.superseded_by]
     record = current[0] if current else candidates[0]
     reasons: list[Reason] = []
@@ -96,7 +113,7 @@ def _decide_one(
     if record.status == "rejected":
         failed = [c["detail"] for c in record.checks if c.get("outcome") == "fail"]
         reasons.append(_reason(rules, "rejected", detail="; ".join(failed) or "checks failed"))
-    relation = service_relations.get(record.document_id, record.relation)
+    relation = links.get(record.document_id, record.relation)
     if requirement.relations and relation not in requirement.relations:
         reasons.append(_reason(rules, "person_mismatch", relation=" / ".join(requirement.relations)))
 
@@ -118,13 +135,12 @@ def _decide_one(
         reasons.append(_reason(rules, "too_old", uploaded=uploaded.isoformat(), months=str(max_age)))
     if reasons:
         return RequirementDecision(requirement.document, "upload", record.document_id, reasons)
-    if record.status == "needs_review":
-        # Not wrong, not proven: never reused, and asking the resident again would be premature.
+    if record.status != "verified":
+        # Under review (or any status short of verified): never reused, and asking the resident for a
+        # new upload would be premature while a person is still looking at this one.
         return RequirementDecision(
             requirement.document, "pending", record.document_id, [_reason(rules, "needs_review")]
         )
-    if record.status != "verified":
-        raise ValueError(f"record {record.document_id} has unknown status {record.status!r}")
     return RequirementDecision(requirement.document, "reuse", record.document_id, [_reason(rules, "reusable")])
 
 
@@ -132,14 +148,14 @@ def decide(person_id: str, service: str, as_of: date, records: list[ArchiveRecor
     """For each document the service requires: reuse, upload or pending, with reasons."""
     if service not in rules.services:
         raise UnknownService(f"unknown service {service!r}; known: {', '.join(sorted(rules.services))}")
-    mine = [
-        r for r in records if r.person_id == person_id or any(p["person_id"] == person_id for p in r.linked_persons)
-    ]
+    mine = _current_versions(
+        [r for r in records if r.person_id == person_id or any(p["person_id"] == person_id for p in r.linked_persons)]
+    )
     # A linked document proves the relation recorded on the link, not the uploader's own relation.
-    relations = {
+    links = {
         r.document_id: next(p["relation"] for p in r.linked_persons if p["person_id"] == person_id)
         for r in mine
         if r.person_id != person_id
     }
-    decisions = [_decide_one(req, mine, rules, as_of, relations) for req in rules.services[service]]
+    decisions = [_decide_one(req, mine, rules, as_of, links) for req in rules.services[service]]
     return FreshnessDecision(person_id, service, as_of, rules.version, decisions)

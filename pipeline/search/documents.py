@@ -56,3 +56,8 @@ def to_index_document(record: ArchiveRecord) -> dict[str, Any]:
         "updated_at": record.updated_at or None,
         "record": {k: v for k, v in record.to_dict().items() if k != "text"},
     }
+
+
+def from_index_document(source: dict[str, Any]) -> ArchiveRecord:
+    """The archive record back from an indexed document (the text only if the source included it)."""
+    return ArchiveRecord.from_dict({**source["record"], "text": source.get("text", "")})

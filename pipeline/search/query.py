@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from pipeline.search.names import name_keys
+from pipeline.search.names import word_keys
 
 FACETS = ("doc_type", "status", "nationality")
+# Skeletons of up to 3 letters match exactly, 4 to 6 letters with one edit, longer with two.
+NAME_FUZZINESS = "AUTO:4,7"
 
 
 @dataclass
@@ -83,23 +85,34 @@ def _filters(f: SearchFilters) -> list[dict[str, Any]]:
     return clauses
 
 
+def _name_clauses(query: str) -> list[dict[str, Any]]:
+    """Cross-script name matching on consonant skeletons: every word of the query, or all of it joined
+    (so 'Abd Allah' finds 'Abdullah'); short skeletons match exactly, longer ones allow an edit."""
+    keys = word_keys(query)
+    if not keys:
+        return []
+    fuzzy = {"fuzziness": NAME_FUZZINESS, "prefix_length": 1}
+    clauses = [{"match": {"name_keys": {"query": " ".join(keys), "operator": "and", "boost": 2, **fuzzy}}}]
+    if len(keys) > 1:
+        clauses.append({"match": {"name_keys": {"query": "".join(keys), **fuzzy}}})
+    return clauses
+
+
 def build_search(query: str, filters: SearchFilters, size: int, search_after: list[Any] | None) -> dict[str, Any]:
     query = query.strip()
     if query:
         should: list[dict[str, Any]] = [
             {"multi_match": {"query": query, "fields": ["names^3", "text", "text.en"], "operator": "and"}},
+            # Document numbers and civil IDs: the whole input as one exact (normalised) value.
             {"term": {"numbers": {"value": query, "boost": 10}}},
+            {"term": {"persons": {"value": query, "boost": 5}}},
+            {"term": {"sponsor_id": {"value": query, "boost": 2}}},
         ]
         if not any(ch.isdigit() for ch in query):
             # Typos in words and names, never in numbers: 2019 must not find 2018.
             fuzzy = {"query": query, "fields": ["names^2", "text", "text.en"], "fuzziness": "AUTO", "prefix_length": 1}
             should.append({"multi_match": fuzzy})
-        # Name keys are short consonant skeletons: only whole words (no digits) of two or more consonants.
-        keys = [] if any(ch.isdigit() for ch in query) else [k for k in name_keys(query) if len(k) >= 2]
-        if keys:
-            should.append(
-                {"match": {"name_keys": {"query": " ".join(keys), "fuzziness": 1, "operator": "and", "boost": 2}}}
-            )
+            should.extend(_name_clauses(query))
         scoring: dict[str, Any] = {"bool": {"should": should, "minimum_should_match": 1}}
     else:
         scoring = {"match_all": {}}
