@@ -2,7 +2,10 @@
 
 `inbox/<upload_id>/original` is written first, `inbox/<upload_id>/manifest.json` second: an item exists
 (for `pending`) only once both are durable, so an upload interrupted half-way is never processed and
-never acknowledged. Upload ids sort by arrival time, which gives the sensor a simple cursor.
+never acknowledged. Upload ids sort by the time they were given out, which gives the sensor a cursor:
+an id is given out before the original is written, so a later upload can be committed first; a cursor
+reader therefore sees only settled items (ids older than `settle`), and a put slower than half of that
+takes a fresh id, so no cursor ever passes an upload that is still being written.
 `uploads/<upload_id>.json` is the receipt that stays when the item leaves the inbox.
 """
 
@@ -11,16 +14,19 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.blobstore import BlobNotFound, BlobStore, local_copy
 
 UPLOAD_ID = re.compile(r"^u\d{8}T\d{12}-[0-9a-f]{8}$")
+STAMP_LENGTH = len("u20260101T000000000000")  # the time part of an upload id
 PERSON_ID = re.compile(r"^[A-Za-z0-9-]{3,32}$")
 RELATIONS = ("self", "spouse", "child", "parent", "domestic_worker")
+SETTLE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,9 @@ def new_upload_id(now: datetime | None = None) -> str:
 
 
 class Inbox:
-    def __init__(self, blobstore: BlobStore) -> None:
+    def __init__(self, blobstore: BlobStore, settle: timedelta = SETTLE) -> None:
         self.blobstore = blobstore
+        self.settle = settle
 
     @staticmethod
     def _key(upload_id: str, name: str) -> str:
@@ -65,10 +72,17 @@ class Inbox:
 
     def put(self, path: Path, manifest: Manifest) -> str:
         """Store the upload and its manifest; returns only once both are durable."""
-        upload_id = new_upload_id()
         if not manifest.received_at:
             manifest = Manifest(**{**asdict(manifest), "received_at": datetime.now(UTC).isoformat()})
-        self.blobstore.put_file(self._key(upload_id, "original"), path)
+        for _ in range(3):
+            upload_id, started = new_upload_id(), time.monotonic()
+            self.blobstore.put_file(self._key(upload_id, "original"), path)
+            if not self.settle or time.monotonic() - started < self.settle.total_seconds() / 2:
+                break
+            # Too slow: a cursor may have passed this id by the time it is committed; take a newer one.
+            self.blobstore.delete(self._key(upload_id, "original"))
+        else:
+            raise TimeoutError(f"the blob store took over {self.settle / 2} to store an upload, three times")
         self.blobstore.put_bytes(self._key(upload_id, "manifest.json"), json.dumps(asdict(manifest)).encode())
         self._receipt(upload_id, manifest, "waiting")
         return upload_id
@@ -97,6 +111,8 @@ class Inbox:
         return self.blobstore.open(self._key(upload_id, "original"))
 
     def pending(self, limit: int | None = None, after: str | None = None) -> list[InboxItem]:
+        """Items in id order; with a cursor (`after`), only those past it that have settled."""
+        settled = new_upload_id(datetime.now(UTC) - self.settle)[:STAMP_LENGTH]
         items = []
         for key in self.blobstore.list("inbox/"):
             if not key.endswith("/manifest.json"):
@@ -104,6 +120,8 @@ class Inbox:
             upload_id = key.split("/")[1]
             if after is not None and upload_id <= after:
                 continue
+            if after is not None and upload_id[:STAMP_LENGTH] >= settled:
+                break  # ids sort by time: every later one is younger still
             items.append(self.get(upload_id))
             if limit is not None and len(items) >= limit:
                 break

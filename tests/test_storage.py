@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_a_record_version_is_written_once(store):
 
 
 def test_inbox_keeps_uploads_until_completed_or_quarantined(store, tmp_path):
-    inbox = Inbox(store)
+    inbox = Inbox(store, settle=timedelta(0))  # cursor reads see uploads at once (see test_inbox.py)
     files = []
     for n in range(3):
         files.append(tmp_path / f"f{n}.png")
