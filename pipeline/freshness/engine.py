@@ -91,17 +91,28 @@ def _current_versions(records: list[ArchiveRecord]) -> list[ArchiveRecord]:
     return list(latest.values())
 
 
+def _mismatch(requirement: Requirement, record: ArchiveRecord, rules: Rules, relation: str) -> RequirementDecision:
+    reason = _reason(rules, "person_mismatch", relation=relation)
+    return RequirementDecision(requirement.document, "upload", record.document_id, [reason])
+
+
 def _decide_one(
     requirement: Requirement, records: list[ArchiveRecord], rules: Rules, as_of: date, links: dict[str, str]
 ) -> RequirementDecision:
     """`links` maps a document the person is only linked to (not its subject) to the link's relation."""
     candidates = sorted((r for r in records if r.doc_type == requirement.document), key=_newest_first, reverse=True)
+    # Only documents that can serve count (the person's own where required, proving the right relation);
+    # when some exist but none can serve, the answer is a person mismatch rather than "missing".
     if requirement.own:
         own = [r for r in candidates if r.document_id not in links]
         if candidates and not own:  # e.g. only the sponsor's passport, linked to this person
-            mismatch = _reason(rules, "person_mismatch", relation="self")
-            return RequirementDecision(requirement.document, "upload", candidates[0].document_id, [mismatch])
+            return _mismatch(requirement, candidates[0], rules, "self")
         candidates = own
+    if requirement.relations:
+        proving = [r for r in candidates if links.get(r.document_id, r.relation) in requirement.relations]
+        if candidates and not proving:
+            return _mismatch(requirement, candidates[0], rules, " / ".join(requirement.relations))
+        candidates = proving
     if not candidates:
         return RequirementDecision(requirement.document, "upload", None, [_reason(rules, "missing")])
     # The newest document of the type stands for the person: an older one was replaced by it.
@@ -113,9 +124,6 @@ def _decide_one(
     if record.status == "rejected":
         failed = [c["detail"] for c in record.checks if c.get("outcome") == "fail"]
         reasons.append(_reason(rules, "rejected", detail="; ".join(failed) or "checks failed"))
-    relation = links.get(record.document_id, record.relation)
-    if requirement.relations and relation not in requirement.relations:
-        reasons.append(_reason(rules, "person_mismatch", relation=" / ".join(requirement.relations)))
 
     document_rule = rules.documents[requirement.document]
     if document_rule.expiry_field:
