@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     min_ocr_confidence: float = Field(default=60.0, ge=0, le=100)
 
+    # The sensor's cursor only passes uploads older than this (a slow upload may commit after a faster one).
+    inbox_settle_seconds: float = Field(default=30.0, ge=0)
+
     # Archive API: requests per second per key (sustained, and the burst allowed above it).
     api_rate_per_second: float = Field(default=500.0, gt=0)
     api_rate_burst: int = Field(default=1000, gt=0)

@@ -58,3 +58,10 @@ def index_name(opensearch: OpenSearch) -> Iterator[str]:
     name = f"test-{uuid.uuid4().hex[:12]}"
     yield name
     opensearch.indices.delete(index=f"{name}*", ignore_unavailable=True)
+
+
+@pytest.fixture(autouse=True)
+def _settings_follow_the_environment() -> Iterator[None]:
+    """A test that changes WATHIQA_* variables must not leave its settings cached for the next one."""
+    yield
+    get_settings.cache_clear()

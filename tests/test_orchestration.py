@@ -19,6 +19,7 @@ from pipeline.assets.sensors import inbox_sensor
 from pipeline.definitions import build_definitions, defs
 from pipeline.inbox import Inbox, Manifest
 from pipeline.processing import Pipeline
+from pipeline.settings import get_settings
 from tests.fixtures.documents import make_document
 from tests.outage_proxy import OutageProxy
 
@@ -70,7 +71,9 @@ def test_definitions_load_and_validate():
     assert "All code locations passed validation" in result.stderr + result.stdout
 
 
-def test_inbox_to_index_through_sensor_and_job(live_settings, s3_bucket, prefix, documents, opensearch):
+def test_inbox_to_index_through_sensor_and_job(live_settings, s3_bucket, prefix, documents, opensearch, monkeypatch):
+    monkeypatch.setenv("WATHIQA_INBOX_SETTLE_SECONDS", "0")  # the uploads below are complete at once
+    get_settings.cache_clear()
     blobstore = BlobStoreResource(backend="s3", s3_bucket=s3_bucket)
     search = SearchResource(index_prefix=prefix)
     upload_ids = _fill_inbox(blobstore.open(), documents)

@@ -1,5 +1,6 @@
 """The inbox sensor: new uploads become runs of the processing job, in bounded batches."""
 
+from datetime import timedelta
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
@@ -20,8 +21,10 @@ MAX_BATCHES_PER_TICK = 8  # keeps one evaluation well inside the sensor's 60-sec
     description=f"Turns new inbox uploads into runs of up to {BATCH_SIZE} documents, following a cursor.",
 )
 def inbox_sensor(context: SensorEvaluationContext, blobstore: BlobStoreResource) -> SensorResult | SkipReason:
-    inbox = Inbox(blobstore.open())
-    cursor = context.cursor or None
+    settings = blobstore.settings()
+    inbox = Inbox(blobstore.open(), settle=timedelta(seconds=settings.inbox_settle_seconds))
+    # A cursor from the first tick on, so uploads still being written (not yet settled) are never skipped.
+    cursor = context.cursor or "u0"
     requests = []
     for _ in range(MAX_BATCHES_PER_TICK):
         items = inbox.pending(limit=BATCH_SIZE, after=cursor)
