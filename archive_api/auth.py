@@ -12,7 +12,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 
 from fastapi import HTTPException, Request
@@ -85,22 +85,28 @@ class KeyStore:
 PAGE_COOKIE = "wathiqa_key"
 
 
-def require(*roles: str, from_cookie: bool = False) -> Callable[[Request], ApiKey]:
-    """A dependency admitting keys with one of `roles` (admin always): 401 without a valid key, 403 outside
-    the role, 429 over the key's rate. The API takes the key from the X-API-Key header; the archivist's page
-    from its HttpOnly, same-site cookie. The key is kept on the request for the audit entry."""
+def authorise(request: Request, roles: tuple[str, ...], from_cookie: bool = False) -> ApiKey:
+    """The request's key if it has one of `roles` (admin always): 401 without a valid key, 403 outside the
+    role, 429 over the key's rate. The API takes the key from the X-API-Key header; the archivist's page from
+    its HttpOnly, same-site cookie. The key is kept on the request for the audit entry."""
+    context = request.app.state.context
+    presented = request.cookies.get(PAGE_COOKIE) if from_cookie else request.headers.get("x-api-key")
+    key = context.keys.verify(presented)
+    if key is None:
+        raise HTTPException(401, "a valid X-API-Key header is required")
+    if not context.limiter.allow(key.key_id):
+        raise HTTPException(429, "too many requests for this key")
+    if key.role not in (*roles, "admin"):
+        raise HTTPException(403, f"the {key.role} role may not do this")
+    request.state.key = key
+    return key
 
-    def check(request: Request) -> ApiKey:
-        context = request.app.state.context
-        presented = request.cookies.get(PAGE_COOKIE) if from_cookie else request.headers.get("x-api-key")
-        key = context.keys.verify(presented)
-        if key is None:
-            raise HTTPException(401, "a valid X-API-Key header is required")
-        if not context.limiter.allow(key.key_id):
-            raise HTTPException(429, "too many requests for this key")
-        if key.role not in (*roles, "admin"):
-            raise HTTPException(403, f"the {key.role} role may not do this")
-        request.state.key = key
-        return key
+
+def require(*roles: str, from_cookie: bool = False) -> Callable[[Request], Awaitable[ApiKey]]:
+    """`authorise` as a route dependency. async, so it runs on the event loop instead of costing a hop to a
+    worker thread; it only blocks when the keys file is re-read (every few seconds at most)."""
+
+    async def check(request: Request) -> ApiKey:
+        return authorise(request, roles, from_cookie)
 
     return check

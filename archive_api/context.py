@@ -46,5 +46,6 @@ class ApiContext:
         return record
 
 
-def api_context(request: Request) -> ApiContext:
+async def api_context(request: Request) -> ApiContext:
+    # async: FastAPI would otherwise hop to a worker thread just to return this
     return request.app.state.context

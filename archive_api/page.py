@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from archive_api.audit import AuditQuery, log_access, query_ref
-from archive_api.auth import PAGE_COOKIE, ApiKey, require
+from archive_api.auth import PAGE_COOKIE, ApiKey, authorise, require
 from archive_api.context import ApiContext, api_context
 from archive_api.i18n import LANGUAGES, translator
 from archive_api.params import DOCUMENT_ID, DocType, Status
@@ -69,7 +69,7 @@ def _render(request: Request, name: str, lang: str, status_code: int = 200, **va
 def _signed_in(request: Request) -> ApiKey | None:
     """The archivist's key from the cookie; None when there is none or it is not valid (show the sign-in)."""
     try:
-        return require(*PAGE_ROLES, from_cookie=True)(request)
+        return authorise(request, PAGE_ROLES, from_cookie=True)
     except HTTPException as refused:
         if refused.status_code == 401:
             return None

@@ -23,7 +23,9 @@ from pipeline.processing import Pipeline
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
 Context = Annotated[ApiContext, Depends(api_context)]
-REFUSED_NOW = {"file_type": 415, "extension_matches": 415, "polyglot": 415, "file_size": 413}
+# Intake checks answered at once. Over-size files are stopped (413) while they arrive, so a failing size
+# check here means an empty file.
+REFUSED_NOW = {"file_type": 415, "extension_matches": 415, "polyglot": 415, "file_size": 422}
 
 
 def _receive(file: UploadFile, dest: Path, limit: int) -> bool:

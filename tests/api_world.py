@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,6 @@ from pipeline.search import SearchIndex
 from pipeline.search.client import open_search_client
 from pipeline.settings import Settings
 from tests.fixtures.documents import make_document
-
-MIME = {"png": "image/png", "pdf": "application/pdf", "jpg": "image/jpeg"}
 
 
 @dataclass
@@ -39,7 +38,9 @@ class World:
             "/v1/uploads",
             role,
             data={"person_id": person_id, "declared_type": declared_type, **form},
-            files={"file": (path.name, path.read_bytes(), MIME[path.suffix[1:]])},
+            files={
+                "file": (path.name, path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+            },
         )
 
     def process(self, upload_ids: list[str]) -> None:

@@ -13,6 +13,7 @@ from PIL import Image
 from pipeline.inbox import Inbox
 from pipeline.settings import settings_with
 from tests.api_world import build_world
+from tests.fixtures.hostile import make_hostile
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,25 @@ def test_refused_types_get_415_and_oversized_files_413_with_the_reason(world):
         files={"file": ("scan.png", big, "image/png")},
     )
     assert oversized.status_code == 413 and "limit" in oversized.json()["detail"]
+
+
+def test_hostile_files_are_refused_at_once_or_rejected_by_the_pipeline_with_the_reason(world, tmp_path):
+    passport, birth = world.files.values()
+    expected = make_hostile(tmp_path, birth, passport, world.settings.max_pages)
+    later = {}
+    for name, check in expected.items():
+        response = world.upload(tmp_path / name, "P-2003", "passport")
+        if check in ("file_type", "extension_matches", "polyglot", "file_size"):
+            assert response.status_code == (422 if check == "file_size" else 415), name
+            assert response.json()["detail"], name
+        else:
+            assert response.status_code == 202, (name, response.text)
+            later[response.json()["upload_id"]] = name
+    world.process(list(later))
+    for upload_id, name in later.items():
+        status = world.call("GET", f"/v1/uploads/{upload_id}", "uploader").json()
+        assert status["state"] == "rejected" and status["reasons"], (name, status)
+        assert status["document_id"] is None
 
 
 def test_a_streamed_body_over_the_limit_is_cut_off_with_413(world):
