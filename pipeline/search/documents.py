@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pipeline.models import ArchiveRecord
@@ -54,7 +55,8 @@ def to_index_document(record: ArchiveRecord) -> dict[str, Any]:
         "issue_date": _first(fields, ISSUE_FIELDS),
         "created_at": record.created_at or None,
         "updated_at": record.updated_at or None,
-        "record": {k: v for k, v in record.to_dict().items() if k != "text"},
+        # A shallow copy (serialised at once), not to_dict()'s deep one: indexing speed is CPU-bound here.
+        "record": {f.name: getattr(record, f.name) for f in dataclasses.fields(ArchiveRecord) if f.name != "text"},
     }
 
 

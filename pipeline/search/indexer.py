@@ -135,7 +135,13 @@ class SearchIndex:
             return []
         hits = self.client.search(
             index=self.alias,
-            body={"query": {"term": {"persons": person_id}}, "size": 500, "_source": ["record"]},
+            # Filter context and no hit count: nothing to score or count, only the records to return.
+            body={
+                "query": {"bool": {"filter": {"term": {"persons": person_id}}}},
+                "size": 500,
+                "track_total_hits": False,
+                "_source": ["record"],
+            },
         )["hits"]["hits"]
         return [from_index_document(h["_source"]) for h in hits]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import pairwise
 
 from pipeline.ocr.arabic import normalize_text, strip_diacritics
@@ -53,21 +54,22 @@ def skeleton(latin: str) -> str:
     return word[:-1] if len(word) > 1 and word.endswith("h") else word
 
 
+@lru_cache(maxsize=65_536)
+def _word_key(word: str) -> str:
+    # Given names repeat across millions of records: each distinct word is keyed once per process.
+    if is_arabic(word):
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]  # the article, written joined in Arabic and apart (Al-) in Latin
+        return skeleton(transliterate(word))
+    return "" if word.lower() in ARTICLES else skeleton(word)
+
+
 def word_keys(name: str | None) -> list[str]:
     """One skeleton per word of a name: 'Mohammed Al-Harbi' and 'محمد الحربي' give the same keys."""
     if not name:
         return []
-    keys = []
-    for word in SPLIT.split(strip_diacritics(normalize_text(name))):
-        if is_arabic(word):
-            if word.startswith("ال") and len(word) > 3:
-                word = word[2:]  # the article, written joined in Arabic and apart (Al-) in Latin
-            word = transliterate(word)
-        elif word.lower() in ARTICLES:
-            continue
-        if key := skeleton(word):
-            keys.append(key)
-    return keys
+    words = SPLIT.split(strip_diacritics(normalize_text(name)))
+    return [key for word in words if word and (key := _word_key(word))]
 
 
 def name_keys(name: str | None) -> list[str]:
