@@ -72,7 +72,7 @@ def test_an_uploader_sees_only_its_own_uploads(world):
 
 def test_the_api_takes_keys_from_the_header_only(world):
     """The page's cookie opens the page, not the API (no ambient authority for cross-site requests)."""
-    response = world.client.get("/v1/audit", cookies={"wathiqa_key": world.keys["archivist"]})
+    response = world.client.get("/v1/audit", headers={"Cookie": f"wathiqa_key={world.keys['archivist']}"})
     assert response.status_code == 401
 
 
