@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 # Arabic-Indic and Persian digits fold to ASCII before tokenising, in every analyzer.
 _DIGITS = [f"{arabic}=>{ascii_}" for arabic, ascii_ in zip("٠١٢٣٤٥٦٧٨٩", "0123456789", strict=True)] + [
@@ -35,6 +35,13 @@ SETTINGS = {
                 "tokenizer": "standard",
                 "filter": ["lowercase", "asciifolding", "en_stop", "en_stem"],
             },
+            # Document numbers split into their parts, so "02091" finds "02091-C-71" (the whole is `.exact`).
+            "identifier_parts": {
+                "type": "custom",
+                "char_filter": ["digits"],
+                "tokenizer": "standard",
+                "filter": ["lowercase"],
+            },
             # Names: normalised but never stemmed (a stem of a name is another name).
             "name": {
                 "type": "custom",
@@ -47,6 +54,8 @@ SETTINGS = {
 }
 
 _KEYWORD = {"type": "keyword"}
+# Civil IDs and document numbers: matched whole ("02091-C-71"), case- and digit-system-insensitive.
+_IDENTIFIER = {"type": "keyword", "normalizer": "identifier"}
 _DATE = {"type": "date", "format": "strict_date||strict_date_optional_time", "ignore_malformed": True}
 
 MAPPINGS = {
@@ -55,10 +64,10 @@ MAPPINGS = {
     "properties": {
         "document_id": _KEYWORD,
         "version": {"type": "integer"},
-        "person_id": _KEYWORD,
-        "sponsor_id": _KEYWORD,
+        "person_id": _IDENTIFIER,
+        "sponsor_id": _IDENTIFIER,
         "relation": _KEYWORD,
-        "persons": _KEYWORD,  # the person and everyone the document is linked to
+        "persons": _IDENTIFIER,  # the person and everyone the document is linked to
         "doc_type": _KEYWORD,
         "declared_type": _KEYWORD,
         "status": _KEYWORD,
@@ -67,8 +76,7 @@ MAPPINGS = {
         "supersedes": _KEYWORD,
         "nationality": _KEYWORD,
         "sha256": _KEYWORD,
-        # Document numbers and civil IDs: matched whole ("02091-C-71"), case- and digit-system-insensitive.
-        "numbers": {"type": "keyword", "normalizer": "identifier"},
+        "numbers": {"type": "text", "analyzer": "identifier_parts", "fields": {"exact": _IDENTIFIER}},
         "names": {"type": "text", "analyzer": "name"},
         "name_keys": {"type": "text", "analyzer": "whitespace"},
         "text": {

@@ -104,7 +104,8 @@ def build_search(query: str, filters: SearchFilters, size: int, search_after: li
         should: list[dict[str, Any]] = [
             {"multi_match": {"query": query, "fields": ["names^3", "text", "text.en"], "operator": "and"}},
             # Document numbers and civil IDs: the whole input as one exact (normalised) value.
-            {"term": {"numbers": {"value": query, "boost": 10}}},
+            {"term": {"numbers.exact": {"value": query, "boost": 10}}},
+            {"match": {"numbers": {"query": query, "operator": "and"}}},
             {"term": {"persons": {"value": query, "boost": 5}}},
             {"term": {"sponsor_id": {"value": query, "boost": 2}}},
         ]
