@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date, timedelta
 
 import pytest
 
@@ -58,6 +59,12 @@ def test_search_prints_hits_and_facets_and_takes_filters(settings, opensearch, c
     assert "doc_type: marriage_certificate 1" in out
     assert search_ids(capsys, "passport", "--status", "rejected") == ["d4"]
     assert search_ids(capsys, "", "--person", "P-6") == ["d6"]
+    assert search_ids(capsys, "", "--nationality", "NPL") == ["d4"]
+    # "Expiring within" counts from the ministry's today; the expected set is worked out from the same day.
+    today, days = settings.today(), (date(2028, 1, 1) - settings.today()).days
+    expected = [r.document_id for r in RECORDS if r.doc_type == "passport"
+                and today.isoformat() <= r.fields["expiry_date"] <= (today + timedelta(days)).isoformat()]
+    assert search_ids(capsys, "", "--expiring-within", str(days), "--type", "passport") == expected
     with pytest.raises(SystemExit) as refused:
         cli_main(["search", "x", "--size", "0"])
     assert refused.value.code == 2 and "from 1 to 500" in capsys.readouterr().err

@@ -19,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--type", choices=DOC_TYPES, help="only this document type")
     parser.add_argument("--status", choices=["verified", "needs_review", "rejected"])
     parser.add_argument("--person", help="only documents about this person")
+    parser.add_argument("--nationality", help="only this ICAO nationality code, e.g. IND")
+    parser.add_argument("--expiring-within", type=int, metavar="DAYS", help="only documents expiring this soon")
     parser.add_argument("--size", type=_page_size, default=20, help="hits per page, 1 to 500")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
@@ -53,8 +55,17 @@ def search_records(settings: Settings, query: str, **filters: Any) -> dict[str, 
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
     page = search_records(
-        get_settings(), args.query, doc_type=args.type, status=args.status, person_id=args.person, size=args.size
+        settings,
+        args.query,
+        doc_type=args.type,
+        status=args.status,
+        person_id=args.person,
+        nationality=args.nationality,
+        expiring_within_days=args.expiring_within,
+        as_of=settings.today(),  # the ministry's day, not the server's
+        size=args.size,
     )
     if args.json:
         print(json.dumps(page, ensure_ascii=False))
