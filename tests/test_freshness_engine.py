@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.freshness import UnknownService, decide, load_rules
 from pipeline.freshness.engine import add_months
@@ -190,3 +192,39 @@ def test_months_are_added_on_the_calendar():
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
     assert add_months(date(2026, 1, 15), 12) == date(2027, 1, 15)
+
+
+
+@st.composite
+def records_on_file(draw) -> ArchiveRecord:
+    holder = draw(st.sampled_from(["W-2", "S-1"]))  # her own upload, or her husband's linked to her
+    expiry = draw(st.dates(date(2024, 1, 1), date(2030, 1, 1))).isoformat()
+    on_file = record(
+        f"doc-{draw(st.integers(0, 99))}", holder, draw(st.sampled_from(["passport", "marriage_certificate"])),
+        status=draw(st.sampled_from(["verified", "needs_review", "rejected"])), relation="spouse",
+        created=f"{draw(st.dates(date(2020, 1, 1), date(2026, 9, 1)))}T00:00:00+00:00",
+        links=[("W-2", "spouse")] if holder == "S-1" else (), expiry_date=expiry,
+    )
+    on_file.superseded_by = draw(st.sampled_from([None, "newer"]))
+    return on_file
+
+
+@given(st.lists(records_on_file(), max_size=8, unique_by=lambda r: r.document_id),
+       st.sampled_from(["residency_renewal.spouse", "visit_permit.spouse"]))
+@settings(max_examples=200, deadline=None)
+def test_whatever_is_on_file_nothing_unusable_is_ever_reused(records, service):
+    as_of = date(2026, 9, 1)
+    result = decide("W-2", service, as_of, records, RULES)
+    by_id = {r.document_id: r for r in records}
+    for requirement, answer in zip(RULES.services[service], result.requirements, strict=True):
+        assert answer.reasons and {r.code for r in answer.reasons} <= set(RULES.reasons)
+        chosen = by_id.get(answer.document_id)
+        if answer.decision == "reuse":
+            assert chosen.status == "verified" and not chosen.superseded_by
+            if requirement.document == "passport":
+                needed = add_months(as_of, requirement.min_validity_months)
+                assert chosen.person_id == "W-2" and date.fromisoformat(chosen.fields["expiry_date"]) >= needed
+        elif answer.decision == "pending":
+            assert chosen.status == "needs_review" and [r.code for r in answer.reasons] == ["needs_review"]
+        else:
+            assert answer.decision == "upload"
