@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +105,16 @@ async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": data})
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.context.audit.flush()  # entries written behind their answers reach storage before exit
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     blobstore = open_blobstore(settings)
-    app = FastAPI(title="Wathiqa archive API", version="1", docs_url=None, redoc_url=None)
+    app = FastAPI(title="Wathiqa archive API", version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.context = ApiContext(
         settings=settings,
         blobstore=blobstore,

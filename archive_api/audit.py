@@ -2,8 +2,14 @@
 
 Entries are written in blocks, `audit/<block:012d>.json`, create-only, so two writers (API replicas) can
 never both claim one place in the chain; an edited or removed entry breaks every later hash, which
-`verify()` reports. Requests wait until their entry is durable; entries arriving while a block is being
-written go together into the next one (group commit), so the log costs one write per batch, not per request.
+`verify()` reports. Entries arriving while a block is being written go together into the next one (group
+commit), so the log costs one write per batch, not per request.
+
+Requests that disclose or change anything (records, originals, previews, searches, uploads, the audit
+itself) wait until their entry is durable: if it cannot be written, the access is refused. Freshness
+decisions, the renewal services' hot path, do not wait: their entry joins the next block milliseconds later
+and failed writes are retried; a crash can lose only the entries of the block in flight, and a decision can
+always be recomputed from the records, rules and date. `flush()` runs at shutdown.
 
 Targets never carry identity data: a person id is kept as a keyed hash (`person_ref`), a search as a
 fingerprint of its query.
@@ -14,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -31,6 +39,8 @@ PREFIX = "audit/"
 SECRET = "api/audit-secret"
 MAX_BLOCK = 500
 IDLE_SECONDS = 5.0  # the writer thread ends after this long without entries
+RETRY_SECONDS = 0.5
+log = logging.getLogger(__name__)
 
 
 def _hash(entry: dict[str, Any]) -> str:
@@ -60,22 +70,30 @@ class AuditLog:
     def __init__(self, blobstore: BlobStore) -> None:
         self.blobstore = blobstore
         self._cond = threading.Condition()
-        self._queue: list[tuple[dict[str, Any], Future]] = []
+        self._queue: list[tuple[dict[str, Any], Future | None]] = []  # None: nobody waits for this entry
+        self._unwritten = 0
         self._writer: threading.Thread | None = None
         self._tail: tuple[int, int, str] | None = None  # (block, seq, hash) of the last entry known here
         self._secret: bytes | None = None
 
     # -- writing --
-    def append(self, **fields: Any) -> dict[str, Any]:
-        """Add one entry; returns it once it is durably stored."""
-        done: Future = Future()
+    def append(self, *, wait: bool = True, **fields: Any) -> dict[str, Any] | None:
+        """Add one entry. With `wait` (the default) it returns the entry once it is durably stored; without,
+        it returns at once and the entry goes into the next block, milliseconds later (`flush` waits)."""
+        done: Future | None = Future() if wait else None
         with self._cond:
             self._queue.append(({"at": datetime.now(UTC).isoformat(), **fields}, done))
+            self._unwritten += 1
             if self._writer is None:
                 self._writer = threading.Thread(target=self._write_batches, name="audit-writer", daemon=True)
                 self._writer.start()
-            self._cond.notify()
-        return done.result(timeout=60)
+            self._cond.notify_all()
+        return done.result(timeout=60) if done else None
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until every entry appended so far is stored (at shutdown); False if that took too long."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._unwritten == 0, timeout=timeout)
 
     def _write_batches(self) -> None:
         while True:
@@ -86,12 +104,24 @@ class AuditLog:
                 batch, self._queue = self._queue[:MAX_BLOCK], self._queue[MAX_BLOCK:]
             try:
                 entries = self._write_block([fields for fields, _ in batch])
-            except Exception as exc:  # the storage failed: every waiting request learns it
+            except Exception as exc:  # the storage failed: waiting requests learn it, the others are retried
+                retry = [(fields, done) for fields, done in batch if done is None]
                 for _, done in batch:
-                    done.set_exception(exc)
+                    if done is not None:
+                        done.set_exception(exc)
+                log.error("audit block not written (%s); %d entries kept for retry", type(exc).__name__, len(retry))
+                with self._cond:
+                    self._queue[:0] = retry
+                    self._unwritten -= len(batch) - len(retry)
+                    self._cond.notify_all()
+                time.sleep(RETRY_SECONDS)
             else:
                 for (_, done), entry in zip(batch, entries, strict=True):
-                    done.set_result(entry)
+                    if done is not None:
+                        done.set_result(entry)
+                with self._cond:
+                    self._unwritten -= len(batch)
+                    self._cond.notify_all()
 
     def _last(self) -> tuple[int, int, str]:
         keys = list(self.blobstore.list(PREFIX))  # once per process; afterwards the tail is kept
@@ -162,11 +192,13 @@ def query_ref(text: str) -> str:
     return "query:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def log_access(request: Request, action: str, target: str | None, result: str) -> None:
-    """Write the audit entry for this request (key and request id come from the request's state)."""
+def log_access(request: Request, action: str, target: str | None, result: str, wait: bool = True) -> None:
+    """Write the audit entry for this request (key and request id come from the request's state); with
+    `wait`, the answer waits until the entry is durable."""
     key = request.state.key
     try:
         request.app.state.context.audit.append(
+            wait=wait,
             key_id=key.key_id,
             role=key.role,
             request_id=request.state.request_id,

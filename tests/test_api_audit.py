@@ -128,3 +128,25 @@ def test_when_the_audit_cannot_be_written_the_access_is_refused(world):
     with mock.patch.object(audit, "_write_block", side_effect=OSError("disk full")):
         response = world.call("GET", f"/v1/documents/{doc}", "archivist")
     assert response.status_code == 503 and "audit log cannot be written" in response.json()["detail"]
+
+
+def test_freshness_answers_do_not_wait_for_the_audit_but_their_entries_arrive(world):
+    audit = world.client.app.state.context.audit
+    real_write, failures = audit._write_block, []
+
+    def failing_once(batch):
+        if not failures:
+            failures.append(len(batch))
+            raise OSError("storage briefly down")
+        return real_write(batch)
+
+    with mock.patch.object(audit, "_write_block", side_effect=failing_once):
+        response = world.call(
+            "GET", "/v1/persons/P-5001/freshness", "renewal_service", params={"service": "visit_permit.spouse"}
+        )
+        assert response.status_code == 200
+        assert audit.flush(timeout=10)
+    assert failures  # the first write failed and was retried
+    entries = world.call("GET", "/v1/audit", "admin", params={"action": "freshness:visit_permit.spouse"}).json()
+    assert [e["request_id"] for e in entries["entries"]] == [response.headers["x-request-id"]]
+    assert entries["chain_problems"] == []
