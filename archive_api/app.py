@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive_api import documents, freshness, health, page, search, uploads
 from archive_api.audit import AuditLog
+from archive_api.audit_index import AuditIndex
 from archive_api.auth import KeyStore
 from archive_api.context import ApiContext
 from archive_api.ratelimit import RateLimiter
@@ -115,12 +116,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     blobstore = open_blobstore(settings)
     app = FastAPI(title="Wathiqa archive API", version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
+    client = open_search_client(settings)
     app.state.context = ApiContext(
         settings=settings,
         blobstore=blobstore,
         keys=KeyStore(blobstore),
-        audit=AuditLog(blobstore),
-        index=SearchIndex(open_search_client(settings), settings),
+        audit=AuditLog(blobstore, AuditIndex(client, f"{settings.index_prefix}-audit")),
+        index=SearchIndex(client, settings),
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
     )
     app.state.templates = page.templates()

@@ -32,6 +32,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from archive_api.audit_index import AuditIndex
 from pipeline.blobstore import BlobStore
 
 GENESIS = "0" * 64
@@ -67,13 +68,14 @@ class AuditQuery:
 
 
 class AuditLog:
-    def __init__(self, blobstore: BlobStore) -> None:
-        self.blobstore = blobstore
+    def __init__(self, blobstore: BlobStore, index: AuditIndex | None = None) -> None:
+        self.blobstore, self.index = blobstore, index
         self._cond = threading.Condition()
         self._queue: list[tuple[dict[str, Any], Future | None]] = []  # None: nobody waits for this entry
         self._unwritten = 0
         self._writer: threading.Thread | None = None
         self._tail: tuple[int, int, str] | None = None  # (block, seq, hash) of the last entry known here
+        self._index_complete = False  # known to hold every stored entry (checked before the first search)
         self._secret: bytes | None = None
 
     # -- writing --
@@ -119,9 +121,19 @@ class AuditLog:
                 for (_, done), entry in zip(batch, entries, strict=True):
                     if done is not None:
                         done.set_result(entry)
+                self._index_entries(entries)  # after the answers: nobody waits for the search index
                 with self._cond:
                     self._unwritten -= len(batch)
                     self._cond.notify_all()
+
+    def _index_entries(self, entries: list[dict[str, Any]]) -> None:
+        if self.index is None:
+            return
+        try:
+            self.index.add(entries)
+        except Exception as exc:  # the blocks are the record: the index catches up before the next search
+            log.error("audit entries not indexed (%s); the index will be rebuilt", type(exc).__name__)
+            self._index_complete = False
 
     def _last(self) -> tuple[int, int, str]:
         keys = list(self.blobstore.list(PREFIX))  # once per process; afterwards the tail is kept
@@ -154,14 +166,31 @@ class AuditLog:
             yield json.loads(self.blobstore.get_bytes(key))["entries"]
 
     def entries(self, query: AuditQuery | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Matching entries, newest first."""
+        """Matching entries, newest first: from the search index when there is one (brought up to date with
+        the blocks first), else, or when the index fails, by reading the blocks newest first."""
         query = query or AuditQuery()
+        self.flush()
+        if self.index is not None:
+            try:
+                if not self._index_complete:
+                    self._catch_up()
+                return self.index.search(query, limit)
+            except Exception as exc:
+                log.error("audit index unavailable (%s); reading the blocks", type(exc).__name__)
         found: list[dict[str, Any]] = []
         for block in self._blocks(newest_first=True):
             found.extend(e for e in reversed(block) if query.matches(e))
             if len(found) >= limit:
                 break
         return found[:limit]
+
+    def _catch_up(self) -> None:
+        """Index every stored entry the index lacks (other replicas' crashes, failed index writes)."""
+        _, seq, _ = self._last()  # every replica's blocks, not only this one's
+        if self.index.count() < seq:
+            for entries in self._blocks(newest_first=False):
+                self.index.add(entries)
+        self._index_complete = True
 
     def verify(self) -> list[str]:
         """Problems in the chain (empty when intact)."""

@@ -124,7 +124,6 @@ def document_page(
         return _render(request, "login.html", lang, 401)
     record = context.record_or_404(document_id)
     log_access(request, "read_record", document_id, "200")
-    context.audit.flush()
     trail = context.audit.entries(AuditQuery(target=document_id), limit=50)
     fields = {k: v for k, v in record.fields.items() if k != "mrz"}
     return _render(request, "document.html", lang, record=record, fields=fields, trail=trail)

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 
+from archive_api.app import create_app as build_app
 from archive_api.audit import AuditLog, AuditQuery
 from pipeline.settings import settings_with
 from tests.api_world import build_world
@@ -34,7 +35,7 @@ def test_every_kind_of_access_is_recorded_with_who_when_and_what_came_of_it(worl
     world.call("GET", f"/v1/documents/{doc}/original", "archivist")
     world.call("GET", "/v1/search", "archivist", params={"q": "passport"})
     world.call("GET", "/v1/persons/P-5001/freshness", "renewal_service", params={"service": "residency_renewal.self"})
-    trail = world.call("GET", "/v1/audit", "admin", params={"limit": 1000}).json()
+    trail = world.call("GET", "/v1/audit", "admin", params={"limit": 1000, "verify_chain": True}).json()
     assert trail["chain_problems"] == []
     actions = {e["action"] for e in trail["entries"]}
     assert {
@@ -70,7 +71,8 @@ def test_archivists_search_the_trail_by_document_person_key_action_and_time(worl
     by_person = world.call("GET", "/v1/audit", "archivist", params={"person_id": "P-5001"}).json()["entries"]
     assert [e["action"] for e in by_person][:1] == ["list_documents"]
     later = world.call("GET", "/v1/audit", "archivist", params={"since": "2999-01-01T00:00:00Z"}).json()
-    assert later["entries"] == [] and later["chain_problems"] is None  # the chain check is the admin's
+    assert later["entries"] == [] and later["chain_problems"] is None
+    assert world.call("GET", "/v1/audit", "archivist", params={"verify_chain": True}).status_code == 403
 
 
 def test_no_names_numbers_or_person_ids_are_kept(world):
@@ -147,6 +149,30 @@ def test_freshness_answers_do_not_wait_for_the_audit_but_their_entries_arrive(wo
         assert response.status_code == 200
         assert audit.flush(timeout=10)
     assert failures  # the first write failed and was retried
-    entries = world.call("GET", "/v1/audit", "admin", params={"action": "freshness:visit_permit.spouse"}).json()
+    entries = world.call(
+        "GET", "/v1/audit", "admin", params={"action": "freshness:visit_permit.spouse", "verify_chain": True}
+    ).json()
     assert [e["request_id"] for e in entries["entries"]] == [response.headers["x-request-id"]]
     assert entries["chain_problems"] == []
+
+
+def test_the_search_index_answers_like_the_blocks_and_is_rebuilt_from_them(world, opensearch):
+    world.call("GET", f"/v1/documents/{passport_id(world)}", "archivist")
+    from_index = world.client.app.state.context.audit.entries(limit=1000)
+    from_blocks = AuditLog(world.store).entries(limit=1000)
+    assert from_index == from_blocks and len(from_index) > 10
+    name = f"{world.settings.index_prefix}-audit"
+    opensearch.indices.refresh(index=name)
+    assert opensearch.count(index=name)["count"] == len(from_blocks)  # the answer came from the index
+    opensearch.indices.delete(index=name)  # lost, or never written
+    fresh_app = build_app(world.settings)
+    assert fresh_app.state.context.audit.entries(limit=1000) == AuditLog(world.store).entries(limit=1000)
+    assert opensearch.count(index=name)["count"] == len(from_blocks)  # rebuilt from the blocks
+
+
+def test_without_opensearch_the_trail_is_read_from_the_blocks(world, tmp_path):
+    dead = settings_with(data_dir=world.settings.data_dir, opensearch_url="http://127.0.0.1:9")
+    audit = build_app(dead).state.context.audit
+    assert audit.entries(AuditQuery(action="upload"), limit=5) == AuditLog(world.store).entries(
+        AuditQuery(action="upload"), limit=5
+    )
