@@ -168,6 +168,7 @@ def main() -> None:
         index.index_records((synthetic(n, rng) for n in range(args.records)), refresh=True)
         key = KeyStore(open_blobstore(settings)).create("renewal_service", "bench")
         uploader = KeyStore(open_blobstore(settings)).create("uploader", "bench")
+        archivist = KeyStore(open_blobstore(settings)).create("archivist", "bench")
         server = serve(data_dir, prefix, args.workers)
         print(f"index holds {index.count()} records; API workers {args.workers}")
         fresh = asyncio.run(freshness_load(PORT, key, args.records // 4, args.seconds, args.concurrency))
@@ -184,7 +185,21 @@ def main() -> None:
             f"p99 {up['p99']:.0f} ms, status codes {up['codes']}"
         )
         audit_blocks = len(list(open_blobstore(settings).list("audit/")))
-        print(f"audit: {audit_blocks} blocks written")
+        timings = []
+        for _ in range(20):
+            start = time.perf_counter()
+            trail = httpx.get(
+                f"http://127.0.0.1:{PORT}/v1/audit",
+                params={"action": "upload", "limit": 50},
+                headers={"X-API-Key": archivist},
+                timeout=60,
+            )
+            timings.append((time.perf_counter() - start) * 1000)
+            assert trail.status_code == 200, trail.status_code
+        print(
+            f"audit: {audit_blocks} blocks written; trail search (action filter, 50 newest): "
+            f"median {statistics.median(timings[5:]):.1f} ms"
+        )
     finally:
         if server is not None:
             server.terminate()
