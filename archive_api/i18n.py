@@ -49,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "Page",
         "superseded": "Superseded",
         "language": "العربية",
+        "next": "Next page",
     },
     "ar": {
         "title": "أرشيف وثيقة",
@@ -94,6 +95,7 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "صفحة",
         "superseded": "مستبدل",
         "language": "English",
+        "next": "الصفحة التالية",
     },
 }
 

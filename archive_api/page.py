@@ -84,14 +84,18 @@ def search_page(
     q: Annotated[str, Query(max_length=200)] = "",
     type: _optional_choice(DocType) = "",
     status: _optional_choice(Status) = "",
+    cursor: Annotated[str | None, Query(max_length=400, pattern=r"^[A-Za-z0-9_=-]+$")] = None,
 ) -> HTMLResponse:
     if _signed_in(request) is None:
         return _render(request, "login.html", lang)
-    page = None
+    page, next_url = None, None
     if q or type or status:
-        page = run_search(context, q, type or None, status or None)
+        page = run_search(context, q, type or None, status or None, cursor=cursor)
         log_access(request, "search", query_ref(q), "200")
-    return _render(request, "search.html", lang, q=q, type=type, status=status, page=page)
+        if page["next_cursor"]:
+            following = request.url.include_query_params(cursor=page["next_cursor"])
+            next_url = f"{following.path}?{following.query}"
+    return _render(request, "search.html", lang, q=q, type=type, status=status, page=page, next_url=next_url)
 
 
 @router.post("/login", response_class=HTMLResponse)

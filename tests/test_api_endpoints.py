@@ -237,3 +237,13 @@ def test_search_in_english_and_arabic_with_filters_and_highlights(world):
     assert any("<mark>" in f for h in arabic["hits"] for f in h["highlights"])
     none = world.call("GET", "/v1/search", "archivist", params={"q": "passport", "type": "employment_contract"}).json()
     assert none["total"] == 0
+
+
+def test_search_pages_with_a_cursor(world):
+    first = world.call("GET", "/v1/search", "archivist", params={"size": 1}).json()
+    assert first["total"] >= 2 and len(first["hits"]) == 1 and first["next_cursor"]
+    second = world.call("GET", "/v1/search", "archivist", params={"size": 1, "cursor": first["next_cursor"]}).json()
+    assert second["hits"] and second["hits"][0]["document_id"] != first["hits"][0]["document_id"]
+    # not JSON; wrong shape; not base64url; an infinite score
+    for forged in ("bm90LWpzb24=", "WyJhIiwgMV0=", "!!", "WzFlNDAwLCAiYSJd"):
+        assert world.call("GET", "/v1/search", "archivist", params={"cursor": forged}).status_code == 422
