@@ -7,6 +7,7 @@ hash-chained audit log. Application logs never carry names, numbers or document 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +42,7 @@ SECURITY_HEADERS = [
     ),
     (b"cache-control", b"no-store"),
 ]
+log = logging.getLogger(__name__)
 FORM_ALLOWANCE = 64 * 1024  # an upload's form fields and multipart framing, beyond the file itself
 
 
@@ -109,7 +111,9 @@ async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    app.state.context.audit.flush()  # entries written behind their answers reach storage before exit
+    # Entries written behind their answers reach storage before exit.
+    if not app.state.context.audit.flush():
+        log.error("audit entries still unwritten at shutdown: the blob store is not answering")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -172,8 +172,7 @@ class AuditLog:
         self.flush()
         if self.index is not None:
             try:
-                if not self._index_complete:
-                    self._catch_up()
+                self._catch_up()
                 return self.index.search(query, limit)
             except Exception as exc:
                 log.error("audit index unavailable (%s); reading the blocks", type(exc).__name__)
@@ -185,11 +184,11 @@ class AuditLog:
         return found[:limit]
 
     def _catch_up(self) -> None:
-        """Index every stored entry the index lacks (other replicas' crashes, failed index writes)."""
-        _, seq, _ = self._last()  # every replica's blocks, not only this one's
+        """Index every stored entry when the index holds fewer than there are (a failed index write, a lost
+        index, another replica's crash). The first check per process looks at every replica's blocks."""
+        _, seq, _ = self._tail if self._index_complete and self._tail else self._last()
         if self.index.count() < seq:
-            for entries in self._blocks(newest_first=False):
-                self.index.add(entries)
+            self.index.rebuild(self._blocks(newest_first=False))
         self._index_complete = True
 
     def verify(self) -> list[str]:

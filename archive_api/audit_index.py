@@ -30,6 +30,10 @@ class AuditIndex:
 
     def _ensure(self) -> None:
         if not self._ensured:
+            # A template too, so an index re-created by a write (after a deletion) gets the same mapping.
+            self.client.indices.put_index_template(
+                name=self.name, body={"index_patterns": [self.name], "template": MAPPING}
+            )
             try:
                 self.client.indices.create(index=self.name, body=MAPPING)
             except RequestError as exc:  # another replica created it first
@@ -45,7 +49,14 @@ class AuditIndex:
         if lines:
             result = self.client.bulk(index=self.name, body="\n".join(lines) + "\n")
             if result.get("errors"):
+                self._ensured = False  # perhaps deleted: created again on the next write
                 raise RuntimeError("the audit index refused some entries")
+
+    def rebuild(self, blocks: Iterable[list[dict[str, Any]]]) -> None:
+        """Index every entry of `blocks` (existing ones are overwritten with the same content)."""
+        self._ensured = False
+        for entries in blocks:
+            self.add(entries)
 
     def count(self) -> int:
         try:

@@ -164,10 +164,14 @@ def test_the_search_index_answers_like_the_blocks_and_is_rebuilt_from_them(world
     name = f"{world.settings.index_prefix}-audit"
     opensearch.indices.refresh(index=name)
     assert opensearch.count(index=name)["count"] == len(from_blocks)  # the answer came from the index
-    opensearch.indices.delete(index=name)  # lost, or never written
+    opensearch.indices.delete(index=name)  # lost while the API runs
+    assert world.client.app.state.context.audit.entries(limit=1000) == AuditLog(world.store).entries(limit=1000)
+    assert opensearch.count(index=name)["count"] == len(from_blocks)  # rebuilt from the blocks
+    mapping = opensearch.indices.get_mapping(index=name)[name]["mappings"]["properties"]
+    assert mapping["target"]["type"] == "keyword" and mapping["at"]["type"] == "date"
+    opensearch.indices.delete(index=name)  # lost, then found missing by a freshly started API
     fresh_app = build_app(world.settings)
     assert fresh_app.state.context.audit.entries(limit=1000) == AuditLog(world.store).entries(limit=1000)
-    assert opensearch.count(index=name)["count"] == len(from_blocks)  # rebuilt from the blocks
 
 
 def test_without_opensearch_the_trail_is_read_from_the_blocks(world, tmp_path):
