@@ -140,3 +140,12 @@ def test_signing_out_ends_access(page, site):
     expect(page.locator("#key")).to_be_visible()
     response = page.request.get(f"{site['url']}?q=passport")
     assert "passport" not in response.text().lower().split("<main>")[1]
+
+
+def test_highlights_keep_only_their_mark_tags():
+    from archive_api.page import highlighted
+
+    fragment = "&lt;b&gt; <script>alert(1)</script> <mark>AL-HARBI</mark> <img src=x onerror=alert(1)>"
+    shown = str(highlighted(fragment))
+    assert "<mark>AL-HARBI</mark>" in shown
+    assert "<script>" not in shown and "<img" not in shown and "&lt;b&gt;" in shown
