@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from botocore.exceptions import BotoCoreError
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from opensearchpy.exceptions import ConnectionError as OpenSearchUnavailable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive_api import documents, freshness, health, page, search, uploads
@@ -108,6 +111,16 @@ async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": data})
 
 
+def _unavailable(what: str) -> Callable[[Request, Exception], JSONResponse]:
+    """A service behind the API is down: 503 with a one-line reason (the readiness probe says which)."""
+
+    def answer(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s unavailable: %s", what, type(exc).__name__)
+        return JSONResponse({"detail": f"{what} is unavailable; try again later"}, 503)
+
+    return answer
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
@@ -130,6 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
     )
     app.state.templates = page.templates()
+    app.add_exception_handler(OpenSearchUnavailable, _unavailable("the search index"))
+    app.add_exception_handler(BotoCoreError, _unavailable("the blob store"))
     for area in (health, uploads, documents, freshness, search, page):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

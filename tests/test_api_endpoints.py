@@ -247,3 +247,25 @@ def test_search_pages_with_a_cursor(world):
     # not JSON; wrong shape; not base64url; an infinite score
     for forged in ("bm90LWpzb24=", "WyJhIiwgMV0=", "!!", "WzFlNDAwLCAiYSJd"):
         assert world.call("GET", "/v1/search", "archivist", params={"cursor": forged}).status_code == 422
+
+
+def test_a_search_index_outage_is_a_503_with_a_reason(world):
+    from fastapi.testclient import TestClient
+
+    from archive_api.app import create_app
+
+    dead = settings_with(
+        data_dir=world.settings.data_dir,
+        blob_backend="s3",
+        s3_bucket=world.settings.s3_bucket,
+        opensearch_url="http://127.0.0.1:9",
+    )
+    client = TestClient(create_app(dead))
+    response = client.get(
+        "/v1/persons/P-2001/freshness",
+        params={"service": "residency_renewal.self"},
+        headers={"X-API-Key": world.keys["renewal_service"]},
+    )
+    assert (
+        response.status_code == 503 and response.json()["detail"] == "the search index is unavailable; try again later"
+    )
