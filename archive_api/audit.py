@@ -220,9 +220,11 @@ def query_ref(text: str) -> str:
     return "query:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def log_access(request: Request, action: str, target: str | None, result: str, wait: bool = True) -> None:
+def log_access(
+    request: Request, action: str, target: str | None, result: str, wait: bool = True, **detail: str
+) -> None:
     """Write the audit entry for this request (key and request id come from the request's state); with
-    `wait`, the answer waits until the entry is durable."""
+    `wait`, the answer waits until the entry is durable. `detail` adds identity-free facts (a decision)."""
     key = request.state.key
     try:
         request.app.state.context.audit.append(
@@ -233,6 +235,7 @@ def log_access(request: Request, action: str, target: str | None, result: str, w
             action=action,
             target=target,
             result=result,
+            **detail,
         )
     except Exception as exc:  # no access goes unrecorded: refuse it instead
         raise HTTPException(503, f"the audit log cannot be written ({type(exc).__name__}); try again") from None

@@ -35,6 +35,8 @@ def freshness(
     records = context.index.records_for_person(person_id)
     answer = decide(person_id, service.value, as_of or context.settings.today(), records, context.rules)
     # Written behind the answer (see archive_api.audit): this is the path renewal services hammer.
-    log_access(request, f"freshness:{service.value}", context.audit.person_ref(person_id), "200", wait=False)
+    decisions = " ".join(f"{r.requirement}:{r.decision}" for r in answer.requirements)
+    target = context.audit.person_ref(person_id)
+    log_access(request, f"freshness:{service.value}", target, "200", wait=False, decisions=decisions)
     # The decision is already plain JSON data: skip FastAPI's re-encoding on this hot path.
     return JSONResponse(answer.to_dict())

@@ -153,6 +153,8 @@ def test_freshness_answers_do_not_wait_for_the_audit_but_their_entries_arrive(wo
         "GET", "/v1/audit", "admin", params={"action": "freshness:visit_permit.spouse", "verify_chain": True}
     ).json()
     assert [e["request_id"] for e in entries["entries"]] == [response.headers["x-request-id"]]
+    decided = " ".join(f"{r['requirement']}:{r['decision']}" for r in response.json()["requirements"])
+    assert entries["entries"][0]["decisions"] == decided  # what was decided, not about whom
     assert entries["chain_problems"] == []
 
 
