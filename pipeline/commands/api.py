@@ -14,6 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("api", help="serve the archive API and the archivist's page")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (each with its own audit writer)")
     parser.set_defaults(func=serve)
     actions = parser.add_subparsers(dest="api_action", required=False, metavar="create-key")
     keys = actions.add_parser("create-key", help="create an API key (printed once, stored hashed)")
@@ -29,8 +30,14 @@ def serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise CommandError(f"--port must be 1-65535, got {args.port}")
+    if not 0 < args.workers <= 64:
+        raise CommandError(f"--workers must be 1-64, got {args.workers}")
     # Access logs carry paths with person and document ids: keep them out of the server log.
-    uvicorn.run(create_app(get_settings()), host=args.host, port=args.port, access_log=False)
+    options = {"host": args.host, "port": args.port, "access_log": False}
+    if args.workers == 1:
+        uvicorn.run(create_app(get_settings()), **options)
+    else:  # each worker process builds its own app from the same WATHIQA_* settings
+        uvicorn.run("archive_api.app:create_app", factory=True, workers=args.workers, **options)
     return 0
 
 
