@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 
 
 class OutageProxy:
@@ -30,6 +31,19 @@ class OutageProxy:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._server.close()
+
+    def restore_after_first_refusal(self, pause: float = 0.5) -> threading.Thread:
+        """Bring the link back shortly after the first connection it refused (while the caller retries)."""
+
+        def heal() -> None:
+            while self.refused == 0 and not self._stop.is_set():
+                time.sleep(0.05)
+            time.sleep(pause)
+            self.down = False
+
+        healer = threading.Thread(target=heal, daemon=True)
+        healer.start()
+        return healer
 
     def _serve(self) -> None:
         while not self._stop.is_set():

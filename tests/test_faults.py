@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -116,15 +115,7 @@ def test_s3_outage_mid_run_is_retried_and_nothing_is_lost(tmp_path, live_setting
         ids = [Inbox(store).put(docs / make_document(docs, f"d{n}", "passport", seed=500 + n, fmt="png").file,
                                 Manifest(person_id=f"P-{n}50", declared_type="passport")) for n in range(2)]
         proxy.down = True  # the S3 server goes away as the run starts
-
-        def heal():
-            while proxy.refused == 0:
-                time.sleep(0.05)
-            time.sleep(0.5)
-            proxy.down = False
-
-        healer = threading.Thread(target=heal, daemon=True)
-        healer.start()
+        healer = proxy.restore_after_first_refusal()
         search = SearchResource(index_prefix=env["WATHIQA_INDEX_PREFIX"])
         definitions = build_definitions(blobstore=blobstore, search=search, ocr=OcrResource())
         run = definitions.resolve_job_def("process_uploads").execute_in_process(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -124,16 +122,7 @@ def test_opensearch_outage_mid_run_is_retried_and_nothing_is_lost(live_settings,
         search = SearchResource(opensearch_url=proxy.url, index_prefix=prefix)
         test_defs = build_definitions(blobstore=blobstore, search=search, ocr=OcrResource())
 
-
-        def heal():
-            """Bring the link back once the index step has hit the outage, while it waits to retry."""
-            while proxy.refused == 0:
-                time.sleep(0.05)
-            time.sleep(0.5)
-            proxy.down = False
-
-        healer = threading.Thread(target=heal, daemon=True)
-        healer.start()
+        healer = proxy.restore_after_first_refusal()
         run = test_defs.resolve_job_def("process_uploads").execute_in_process(
             run_config=batch_run_config(upload_ids),
             instance=DagsterInstance.ephemeral(),
