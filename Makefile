@@ -8,7 +8,7 @@ VERSITYGW_VERSION := v1.8.0
 OPENSEARCH_DIST := services/opensearch/target
 export WATHIQA_S3_SERVER_BIN ?= $(CURDIR)/$(TOOLS)/bin/versitygw
 
-.PHONY: demo test setup services-build services-up services-down lint dagster fuzz clean
+.PHONY: demo test setup services-build services-up services-down lint dagster fuzz soak clean
 
 demo: setup services-up
 	$(VENV)/bin/wathiqa demo
@@ -55,6 +55,10 @@ lint: setup
 # The hostile-input sweep, longer than the test suite's (results: bench/RESULTS-fuzz.md).
 fuzz: setup
 	$(PY) bench/fuzz_extract.py --files 200
+
+# Uploads, processing and freshness questions at once for two minutes (results: bench/RESULTS-soak.md).
+soak: setup services-up
+	$(PY) bench/soak.py --seconds 120
 
 dagster: setup services-up
 	DAGSTER_HOME=$(CURDIR) $(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
