@@ -12,7 +12,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,6 +23,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from api_load import PORT, serve  # noqa: E402 - one way to start the API for benchmarks
+
 from archive_api.auth import KeyStore  # noqa: E402
 from pipeline.blobstore import open_blobstore  # noqa: E402
 from pipeline.inbox import Inbox  # noqa: E402
@@ -33,7 +35,6 @@ from pipeline.search.client import open_search_client  # noqa: E402
 from pipeline.settings import settings_with  # noqa: E402
 from tests.fixtures.documents import make_document  # noqa: E402
 
-PORT = 19_000 + os.getpid() % 1000
 KINDS = ["passport", "birth_certificate", "marriage_certificate", "employment_contract"]
 
 
@@ -86,24 +87,7 @@ def main() -> None:
     for n in range(8):
         truth = make_document(data / "docs", f"doc{n}", KINDS[n % 4], seed=900 + n, fmt="png")
         docs.append((data / "docs" / truth.file, KINDS[n % 4]))
-    env = {**os.environ, "WATHIQA_DATA_DIR": str(data), "WATHIQA_INDEX_PREFIX": prefix}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "archive_api.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    server = serve(data, prefix, workers=1)
     url = f"http://127.0.0.1:{PORT}"
     stop = threading.Event()
     stats = {"uploads": [], "upload_errors": 0, "fresh": [], "fresh_errors": 0, "processed": 0, "process_errors": 0}
@@ -152,12 +136,6 @@ def main() -> None:
                 stats["fresh_errors"] += response.status_code != 200
 
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         threads = [threading.Thread(target=f, daemon=True) for f in (uploader, processor, asker, asker)]
         for thread in threads:
             thread.start()
@@ -176,11 +154,15 @@ def main() -> None:
     seconds = args.seconds
     up, fresh = stats["uploads"], stats["fresh"]
     print(f"soak: {seconds:.0f} s")
-    print(f"uploads: {len(up)} ({len(up) / seconds:.2f}/s), p50 {pct(up, 50):.0f} ms, p99 {pct(up, 99):.0f} ms, "
-          f"errors {stats['upload_errors']}")
+    print(
+        f"uploads: {len(up)} ({len(up) / seconds:.2f}/s), p50 {pct(up, 50):.0f} ms, p99 {pct(up, 99):.0f} ms, "
+        f"errors {stats['upload_errors']}"
+    )
     print(f"processed: {stats['processed']} documents, errors {stats['process_errors']}, waiting at the end {pending}")
-    print(f"freshness: {len(fresh)} ({len(fresh) / seconds:.0f}/s), p50 {pct(fresh, 50):.1f} ms, "
-          f"p95 {pct(fresh, 95):.1f} ms, p99 {pct(fresh, 99):.1f} ms, errors {stats['fresh_errors']}")
+    print(
+        f"freshness: {len(fresh)} ({len(fresh) / seconds:.0f}/s), p50 {pct(fresh, 50):.1f} ms, "
+        f"p95 {pct(fresh, 95):.1f} ms, p99 {pct(fresh, 99):.1f} ms, errors {stats['fresh_errors']}"
+    )
     first, last = samples[len(samples) // 5], samples[-1]
     print(
         f"memory (RSS MB): API {first[1]:.0f} -> {last[1]:.0f} (max {max(s[1] for s in samples):.0f}); "
