@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,13 @@ def test_corrupt_truncated_and_unsupported_files_are_refused_in_one_line(tmp_pat
     bad_pdf.write_bytes(b"%PDF-1.4\n1 0 obj garbage\n")
     with pytest.raises(OcrError, match="PDF cannot be opened"):
         _read(bad_pdf, settings, "application/pdf")
+
+
+def test_a_page_that_outlasts_its_time_budget_fails_with_a_reason_and_leaves_no_tesseract(tmp_path: Path):
+    # Less than one Tesseract start-up (this page takes ~0.3 s): the engine is stopped, not waited for.
+    settings = settings_with(data_dir=tmp_path / "data", ocr_workers=1, ocr_page_timeout_seconds=0.05)
+    path = save_png(_mixed_page(), tmp_path / "page.png")
+    with pytest.raises(OcrError, match=r"^page 1: OCR took longer than the 0.05 s allowed for a page$"):
+        _read(path, settings)
+    assert not list(settings.path("cache", "ocr").rglob("*.json"))  # a failure is not cached
+    assert subprocess.run(["pgrep", "-P", str(os.getpid()), "tesseract"], capture_output=True).returncode == 1

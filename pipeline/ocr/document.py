@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +43,7 @@ class PageJob:
     languages: str
     dpi: int
     max_pixels: int
+    timeout: float | None = None  # seconds for all Tesseract runs of the page; None: no limit
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _plan(path: Path, mime: str, settings: Settings) -> tuple[list[PageText], li
     """Pages already read from the text layer, and the jobs for the pages that need OCR."""
     def job(kind: str, index: int) -> PageJob:
         return PageJob(path, kind, index, index + 1, settings.ocr_languages, settings.ocr_dpi,
-                       settings.max_image_pixels)
+                       settings.max_image_pixels, settings.ocr_page_timeout_seconds)
 
     if mime == "application/pdf":
         count = pdf_page_count(path)
@@ -155,9 +157,10 @@ def _run(jobs: list[PageJob], workers: int) -> list[PageText | OcrError]:
 def _ocr_page_or_error(job: PageJob) -> PageText | OcrError:
     # One unreadable page fails its own document, not the others sharing the pool.
     try:
-        return ocr_page(job)
+        with engine.page_deadline(job.timeout) if job.timeout else contextlib.nullcontext():
+            return ocr_page(job)
     except OcrError as exc:
-        return exc
+        return OcrError(f"page {job.number}: {exc}")
     except (OSError, ValueError, MemoryError) as exc:  # truncated or malformed image data found mid-decode
         return OcrError(f"page {job.number} cannot be read: {exc}".splitlines()[0])
 

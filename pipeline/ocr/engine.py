@@ -6,11 +6,15 @@ one process per page, and letting OpenMP threads compete with those processes ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -88,6 +92,38 @@ class Reading:
                         for line in self.lines])
 
 
+# When the page being read must be done (time.monotonic()) and its budget in seconds; a ContextVar,
+# as threads read pages too.
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("ocr_deadline", default=None)
+
+
+@contextlib.contextmanager
+def page_deadline(seconds: float) -> Iterator[None]:
+    """Every Tesseract run inside shares one time budget: a pathological page (a huge noisy scan,
+    an image built to stall the engine) fails with a reason instead of holding a worker for ever."""
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _time_left() -> float:
+    """Seconds the current page may still use (0 means no limit), or OcrError once it is spent."""
+    budget = _deadline.get()
+    if budget is None:
+        return 0
+    left = budget[0] - time.monotonic()
+    if left <= 0:
+        raise _overtime()
+    return left
+
+
+def _overtime() -> OcrError:
+    budget = _deadline.get()
+    return OcrError(f"OCR took longer than the {budget[1] if budget else 0:g} s allowed for a page")
+
+
 def _limit_threads() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
@@ -105,9 +141,11 @@ def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = N
             image.save(handle, format="BMP")
             handle.flush()
             data = pytesseract.image_to_data(handle.name, lang=languages, config=config,
-                                             output_type=pytesseract.Output.DICT)
+                                             output_type=pytesseract.Output.DICT, timeout=_time_left())
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as exc:
         raise OcrError(f"tesseract failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from None
+    except RuntimeError:  # pytesseract's plain RuntimeError: it killed Tesseract at the timeout
+        raise _overtime() from None
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for i, raw in enumerate(data["text"]):
         text = normalize_text(raw or "").strip()
@@ -125,9 +163,12 @@ def detect_rotation(image: Image.Image) -> tuple[int, float] | None:
     or None when there is too little text to tell."""
     _limit_threads()
     try:
-        osd = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT)
+        osd = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT,
+                                       timeout=_time_left())
     except pytesseract.TesseractError:
         return None  # "Too few characters": nothing to orient by
+    except RuntimeError:  # the timeout, as above
+        raise _overtime() from None
     return int(osd["rotate"]) % 360, float(osd["orientation_conf"])
 
 
