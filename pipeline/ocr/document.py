@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
-from pipeline.models import PageText, TextResult
-from pipeline.ocr import engine, preprocess
+from pipeline.models import OcrWord, PageText, TextResult
+from pipeline.ocr import coverage, engine, preprocess
 from pipeline.ocr.cache import TextCache, cache_key
 from pipeline.ocr.errors import OcrError
 from pipeline.ocr.images import image_frames, load_image, pdf_page_count, render_pdf_page
@@ -24,12 +25,17 @@ from pipeline.settings import Settings, get_settings
 # the reading Tesseract is most confident in wins (layout analysis sometimes drops a line outright).
 LINE_SCALES = (1.0, 2.0)
 LINE_PADDING = 20
+# Layout analysis (PSM 7) drops some lines outright, e.g. on a shaded field; the raw mode (13) keeps them.
+_LINE_MODES = (engine.PSM_SINGLE_LINE, engine.PSM_RAW_LINE)
 # Tesseract models for languages written in Arabic script.
 ARABIC_SCRIPT_MODELS = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "kur_ara", "Arabic"})
 # A page line read below this confidence is read again with its own script's models only.
 REREAD_LINE_BELOW = 80.0
 # A page read below this mean confidence may be sideways or upside down: ask OSD and read again.
 REORIENT_BELOW = 50.0
+# A line found in ink the page read skipped is kept only when read at least this confidently
+# (the skipped ink may be a stamp, a signature or a logo).
+UNREAD_LINE_MIN_CONFIDENCE = 50.0
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,8 @@ def ocr_page(job: PageJob) -> PageText:
         if reading.confidence < REORIENT_BELOW:
             image, reading, rotation = _reorient(image, reading, job.languages)
         reading = reread_weak_lines(image, reading, job.languages)
+        reading = read_skipped_lines(image, reading, job.languages)
+        reading = reread_foreign_words(image, reading, job.languages)
         mrz = read_mrz(image, reading.lines)
     return PageText(
         number=job.number,
@@ -208,7 +216,7 @@ def read_line(image: Image.Image, languages: str) -> engine.Reading:
         scaled = image if scale == 1.0 else image.resize(
             (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
         padded = preprocess.pad(scaled, LINE_PADDING)
-        for psm in (engine.PSM_SINGLE_LINE, engine.PSM_RAW_LINE):
+        for psm in _LINE_MODES:
             reading = engine.read(padded, focused, psm).to_original(scale, LINE_PADDING)
             if reading.words and (not best.words or reading.confidence > best.confidence):
                 best = reading
@@ -227,13 +235,80 @@ def reread_weak_lines(image: Image.Image, reading: engine.Reading, languages: st
             continue
         left, top, width, height = line.box
         margin = max(2, height // 4)
-        origin = (max(0, left - margin), max(0, top - margin))
-        crop = image.crop((*origin, min(image.width, left + width + margin), min(image.height, top + height + margin)))
-        again = engine.read(preprocess.pad(crop, LINE_PADDING), focused, engine.PSM_SINGLE_LINE)
-        again = again.to_original(1.0, LINE_PADDING, origin)
+        again = _read_as_line(image, (left - margin, top - margin, left + width + margin, top + height + margin),
+                              focused, engine.PSM_SINGLE_LINE)
         better = again.words and again.confidence > line.confidence
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
+
+
+def reread_foreign_words(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+    """Read again, alone and with its line's script's models, each word written in the other script:
+    mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle") with good
+    confidence. The more confident reading of the word is kept, so a real English word in an Arabic
+    line (a currency code, a Latin name) stays as it was."""
+    lines = []
+    for line in reading.lines:
+        focused = script_languages(languages, line.text)
+        if focused == languages:
+            lines.append(line)
+            continue
+        words: list[OcrWord] = []
+        for word in line.words:
+            if not any(c.isalpha() for c in word.text) or script_languages(languages, word.text) == focused:
+                words.append(word)
+                continue
+            left, top, width, height = word.box
+            margin = max(2, height // 4)
+            again = _read_as_line(image, (left - margin, top - margin, left + width + margin, top + height + margin),
+                                  focused, engine.PSM_SINGLE_WORD)
+            words.extend(again.words if again.words and again.confidence > word.confidence else [word])
+        lines.append(engine.Line(words))
+    return engine.Reading(lines)
+
+
+def read_skipped_lines(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+    """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
+    with its own script's models, and put each line found after the line above it in its column."""
+    height = preprocess.line_height(image)
+    if not height or not reading.lines:
+        return reading
+    lines = list(reading.lines)
+    for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
+        first = _most_confident(_read_as_line(image, region, languages, psm) for psm in _LINE_MODES)
+        focused = script_languages(languages, first.text)
+        if focused != languages:
+            first = _most_confident([first, *(_read_as_line(image, region, focused, psm) for psm in _LINE_MODES)])
+        best = first
+        if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
+            continue
+        lines.insert(_place(lines, region), engine.Line(best.words))
+    return engine.Reading(lines)
+
+
+def _read_as_line(image: Image.Image, box: tuple[int, int, int, int], languages: str, psm: int) -> engine.Reading:
+    """One line of text inside `box` (left, top, right, bottom), read alone; boxes in page pixels."""
+    origin = (max(0, box[0]), max(0, box[1]))
+    crop = image.crop((*origin, min(image.width, box[2]), min(image.height, box[3])))
+    return engine.read(preprocess.pad(crop, LINE_PADDING), languages, psm).to_original(1.0, LINE_PADDING, origin)
+
+
+def _most_confident(readings: Iterable[engine.Reading]) -> engine.Reading:
+    return max(readings, key=lambda r: (bool(r.words), r.confidence))
+
+
+def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:
+    """Where a line found at `region` goes in reading order: after the nearest line above it that shares
+    its columns, else before the first such line below it, else last."""
+    def shares_columns(line: engine.Line) -> bool:
+        left, _, width, _ = line.box
+        return left < region[2] and region[0] < left + width
+
+    above = [(line.box[1], i) for i, line in enumerate(lines) if shares_columns(line) and line.box[1] < region[1]]
+    if above:
+        return max(above)[1] + 1
+    below = [i for i, line in enumerate(lines) if shares_columns(line)]
+    return min(below) if below else len(lines)
 
 
 def script_languages(languages: str, sample: str) -> str:

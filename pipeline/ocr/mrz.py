@@ -17,8 +17,12 @@ _FILLER_LOOKALIKES = "«‹»›>"
 _FILLER_HINT = 3
 # TD1 cards have 3 lines of 30 characters, TD2 documents 2 of 36, TD3 passports 2 of 44.
 MRZ_LENGTHS = (30, 36, 44)
-# Character height the zone is scaled to before the re-read (OCR-B reads best well above 20 px).
-_MRZ_CHAR_HEIGHT = 40
+# Character heights the zone is scaled to before the re-read (OCR-B reads best well above 20 px).
+_MRZ_CHAR_HEIGHTS = (40, 30)
+_MRZ_CHAR_HEIGHT = _MRZ_CHAR_HEIGHTS[0]
+# The MRZ alphabet, and `/`: the English model reads some fonts' 7 as a slash, and when `/` is not
+# allowed it drops the character, shifting every field after it. Extraction resolves it by position.
+_READ_ALPHABET = MRZ_ALPHABET + "/"
 
 
 def _compact(text: str) -> str:
@@ -76,12 +80,25 @@ def read_mrz(image: Image.Image, lines: list[Line]) -> list[str] | None:
     else:
         return None
     crop = image.crop(zone)
-    if char_height < _MRZ_CHAR_HEIGHT:
-        factor = _MRZ_CHAR_HEIGHT / max(char_height, 1)
-        crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
-    # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
-    for psm in (PSM_AUTO, PSM_BLOCK):
-        found = mrz_lines([line.text for line in read(crop, "eng", psm, whitelist=MRZ_ALPHABET).lines])
-        if found:
-            return found
-    return mrz_lines([line.text for line in candidates])
+    readings = []
+    # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block. OCR-B
+    # characters come out differently at different sizes (a 7 read as `/` or dropped), so a zone whose
+    # lines do not come out at a standard length is read again at another size. The choice is by
+    # shape only, never by check digits: picking whichever reading makes a check digit hold would let
+    # a misread "repair" a document whose printed check digit is wrong.
+    for height in _MRZ_CHAR_HEIGHTS:
+        scaled = crop
+        if char_height < height:
+            factor = height / max(char_height, 1)
+            scaled = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
+        for psm in (PSM_AUTO, PSM_BLOCK):
+            found = mrz_lines([line.text for line in read(scaled, "eng", psm, whitelist=_READ_ALPHABET).lines])
+            if found and _standard_shape(found):
+                return found
+            readings += [found] if found else []
+    page_read = mrz_lines([line.text for line in candidates])
+    return (readings or [page_read])[0]
+
+
+def _standard_shape(lines: list[str]) -> bool:
+    return [len(line) for line in lines] in ([30, 30, 30], [36, 36], [44, 44])

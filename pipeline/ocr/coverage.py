@@ -1,0 +1,63 @@
+"""Ink the page read left unread.
+
+Tesseract's layout analysis sometimes drops whole lines: a value printed under its label, the
+right-hand column of a bilingual form. Every text-sized run of ink that no read word covers is
+found here, so the page reader can read it as a line of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from pipeline.ocr.preprocess import ink_mask, text_bands
+
+# Estimates run on a copy reduced so a text line is about this tall (cheap, and blind to specks).
+_WORK_LINE_HEIGHT = 16
+# Words of one line are closer than this many line heights; columns are further apart.
+_WORD_GAP = 1.5
+# A run of ink this many line heights tall (or short) is not a text line (rules, stamps, noise).
+_MIN_HEIGHT, _MAX_HEIGHT = 0.5, 2.5
+# Share of a region's pixels that must be ink: text is dense, scanner noise is sparse.
+_MIN_INK = 0.06
+
+
+def unread_regions(
+    image: Image.Image, boxes: list[tuple[int, int, int, int]], line_height: float
+) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom, in `image` pixels) of text-sized ink outside every read word's
+    box, top to bottom; `line_height` is the page's typical text line height in pixels."""
+    factor = max(1, int(line_height // _WORK_LINE_HEIGHT))
+    small = image.reduce(factor) if factor > 1 else image
+    mask = ink_mask(small)
+    if mask.mean() > 0.5:  # no paper to speak of (a photo, a dark page): nothing to judge by
+        return []
+    height = line_height / factor
+    margin = max(1, round(0.3 * height))
+    for left, top, width, box_height in boxes:
+        mask[max(0, top // factor - margin):(top + box_height) // factor + margin + 1,
+             max(0, left // factor - margin):(left + width) // factor + margin + 1] = False
+    found = []
+    for top, bottom in ((int(t), int(b)) for t, b in text_bands(mask)):
+        band_height = bottom - top + 1
+        if not _MIN_HEIGHT * height <= band_height <= _MAX_HEIGHT * height:
+            continue
+        for left, right in _runs(mask[top:bottom + 1].any(axis=0), gap=_WORD_GAP * height):
+            region = mask[top:bottom + 1, left:right + 1]
+            if right - left + 1 >= height and region.mean() >= _MIN_INK:
+                pad = max(1, round(0.25 * height))
+                found.append((max(0, (left - pad) * factor), max(0, (top - pad) * factor),
+                              min(image.width, (right + 1 + pad) * factor),
+                              min(image.height, (bottom + 1 + pad) * factor)))
+    return found
+
+
+def _runs(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
+    """Runs of True, joining runs separated by fewer than `gap` False columns."""
+    runs: list[list[int]] = []
+    for x in np.flatnonzero(columns):
+        if runs and x - runs[-1][1] <= gap:
+            runs[-1][1] = int(x)
+        else:
+            runs.append([int(x), int(x)])
+    return [(a, b) for a, b in runs]
