@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.ocr import coverage, engine
-from pipeline.ocr.document import read_skipped_lines
+from pipeline.ocr.document import RereadBudget, read_skipped_lines
 from tests.fixtures.pages import ARABIC_LINES, ENGLISH_LINES, text_page
 
 PAGE = (2480, 1500)
@@ -44,5 +44,5 @@ def test_a_fully_read_page_and_scanner_specks_leave_nothing_to_read():
 def test_a_skipped_line_is_read_and_put_back_after_the_line_above_it_in_its_column():
     image, reading = _page_read()
     dropped = engine.Reading([reading.lines[0], reading.lines[2], reading.lines[3]])
-    restored = read_skipped_lines(image, dropped, "ara+eng")
+    restored = read_skipped_lines(image, dropped, "ara+eng", RereadBudget(6))
     assert [line.text for line in restored.lines] == LINES

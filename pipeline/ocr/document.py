@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import time
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,9 @@ ARABIC_SCRIPT_MODELS = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "kur
 REREAD_LINE_BELOW = 80.0
 # A page read below this mean confidence may be sideways or upside down: ask OSD and read again.
 REORIENT_BELOW = 50.0
+# Second readings (skipped ink, weak lines, words in the other script) a page may spend: a busy photo
+# has dozens of weak lines, and reading them all again costs seconds for little.
+MAX_REREADS_PER_PAGE = 12
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
@@ -50,6 +52,19 @@ class PageJob:
     dpi: int
     max_pixels: int
     timeout: float | None = None  # seconds for all Tesseract runs of the page; None: no limit
+
+
+@dataclass
+class RereadBudget:
+    """Tesseract runs left for second readings of one page."""
+
+    left: int
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
 
 
 @dataclass(frozen=True)
@@ -188,10 +203,11 @@ def ocr_page(job: PageJob) -> PageText:
         reading, rotation = engine.read(image, job.languages, engine.PSM_AUTO), 0
         if reading.confidence < REORIENT_BELOW:
             image, reading, rotation = _reorient(image, reading, job.languages)
-        reading = reread_weak_lines(image, reading, job.languages)
-        reading = read_skipped_lines(image, reading, job.languages)
-        reading = reread_foreign_words(image, reading, job.languages)
-        mrz = read_mrz(image, reading.lines)
+        budget = RereadBudget(MAX_REREADS_PER_PAGE)
+        reading = read_skipped_lines(image, reading, job.languages, budget)
+        reading = reread_weak_lines(image, reading, job.languages, budget)
+        reading = reread_foreign_words(image, reading, job.languages, budget)
+        mrz = read_mrz(image, reading.lines, unsure=reading.confidence < REORIENT_BELOW)
     return PageText(
         number=job.number,
         text=reading.text,
@@ -223,14 +239,16 @@ def read_line(image: Image.Image, languages: str) -> engine.Reading:
     return best
 
 
-def reread_weak_lines(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+def reread_weak_lines(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
     """Read again, with only its own script's models, each line the page read was unsure of; keep
     whichever reading of the line is more confident. Mixed-language models put Latin look-alikes into
     hard Arabic lines (and back); clean lines are left alone, so clean pages cost nothing extra."""
     lines = []
     for line in reading.lines:
         focused = script_languages(languages, line.text)
-        if line.confidence >= REREAD_LINE_BELOW or focused == languages:
+        if line.confidence >= REREAD_LINE_BELOW or focused == languages or not budget.take():
             lines.append(line)
             continue
         left, top, width, height = line.box
@@ -242,7 +260,9 @@ def reread_weak_lines(image: Image.Image, reading: engine.Reading, languages: st
     return engine.Reading(lines)
 
 
-def reread_foreign_words(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+def reread_foreign_words(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
     """Read again, alone and with its line's script's models, each word written in the other script:
     mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle") with good
     confidence. The more confident reading of the word is kept, so a real English word in an Arabic
@@ -255,7 +275,8 @@ def reread_foreign_words(image: Image.Image, reading: engine.Reading, languages:
             continue
         words: list[OcrWord] = []
         for word in line.words:
-            if not any(c.isalpha() for c in word.text) or script_languages(languages, word.text) == focused:
+            if (not any(c.isalpha() for c in word.text) or script_languages(languages, word.text) == focused
+                    or not budget.take()):
                 words.append(word)
                 continue
             left, top, width, height = word.box
@@ -267,19 +288,28 @@ def reread_foreign_words(image: Image.Image, reading: engine.Reading, languages:
     return engine.Reading(lines)
 
 
-def read_skipped_lines(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+def read_skipped_lines(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
     """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
-    with its own script's models, and put each line found after the line above it in its column."""
+    with its own script's models, and put each line found after the line above it in its column.
+    A run the line mode reads as nothing is read again without layout analysis (PSM 13)."""
     height = preprocess.line_height(image)
     if not height or not reading.lines:
         return reading
     lines = list(reading.lines)
     for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
-        first = _most_confident(_read_as_line(image, region, languages, psm) for psm in _LINE_MODES)
-        focused = script_languages(languages, first.text)
-        if focused != languages:
-            first = _most_confident([first, *(_read_as_line(image, region, focused, psm) for psm in _LINE_MODES)])
-        best = first
+        if not budget.take():
+            break
+        psm = engine.PSM_SINGLE_LINE
+        best = _read_as_line(image, region, languages, psm)
+        if not best.words and budget.take():
+            psm = engine.PSM_RAW_LINE
+            best = _read_as_line(image, region, languages, psm)
+        focused = script_languages(languages, best.text)
+        if focused != languages and budget.take():
+            again = _read_as_line(image, region, focused, psm)
+            best = again if again.words and again.confidence >= best.confidence else best
         if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
             continue
         lines.insert(_place(lines, region), engine.Line(best.words))
@@ -292,9 +322,6 @@ def _read_as_line(image: Image.Image, box: tuple[int, int, int, int], languages:
     crop = image.crop((*origin, min(image.width, box[2]), min(image.height, box[3])))
     return engine.read(preprocess.pad(crop, LINE_PADDING), languages, psm).to_original(1.0, LINE_PADDING, origin)
 
-
-def _most_confident(readings: Iterable[engine.Reading]) -> engine.Reading:
-    return max(readings, key=lambda r: (bool(r.words), r.confidence))
 
 
 def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:

@@ -23,6 +23,9 @@ _MRZ_CHAR_HEIGHT = _MRZ_CHAR_HEIGHTS[0]
 # The MRZ alphabet, and `/`: the English model reads some fonts' 7 as a slash, and when `/` is not
 # allowed it drops the character, shifting every field after it. Extraction resolves it by position.
 _READ_ALPHABET = MRZ_ALPHABET + "/"
+# A TD3 zone (44 OCR-B characters, each about 0.7 of its height wide) spans about 90% of its page's
+# width: the page is about this many character heights wide.
+_ZONE_WIDTH_IN_CHAR_HEIGHTS = 34
 
 
 def _compact(text: str) -> str:
@@ -58,11 +61,12 @@ def mrz_lines(texts: list[str]) -> list[str] | None:
     return found[-count:]
 
 
-def read_mrz(image: Image.Image, lines: list[Line]) -> list[str] | None:
+def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> list[str] | None:
     """Re-read the zone that the page read placed in the lower half of the page, or None.
 
     When the page read shows filler-like characters in the lower half but no clean MRZ lines (small
-    or blurred zones), the whole lower part of the page is re-read instead."""
+    or blurred zones), or could hardly read the page at all (`unsure`: a small, busy photo of a data
+    page), the whole lower part of the page is re-read instead."""
     lower = [line for line in lines if line.box[1] > image.height * 0.45]
     candidates = [line for line in lower if looks_like_mrz(line.text)]
     if len(candidates) >= 2:
@@ -77,6 +81,10 @@ def read_mrz(image: Image.Image, lines: list[Line]) -> list[str] | None:
     elif any(sum(_compact(line.text).count(c) for c in "<") >= _FILLER_HINT for line in lower):
         zone = (0, int(image.height * 0.55), image.width, image.height)
         char_height = max((line.box[3] for line in lower), default=_MRZ_CHAR_HEIGHT)
+    elif unsure:
+        zone = (0, int(image.height * 0.55), image.width, image.height)
+        # Nothing on the page to measure: assume a data page, whose zone spans its width.
+        char_height = image.width / _ZONE_WIDTH_IN_CHAR_HEIGHTS
     else:
         return None
     crop = image.crop(zone)
