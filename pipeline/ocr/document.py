@@ -35,6 +35,8 @@ REORIENT_BELOW = 50.0
 # Second readings (skipped ink, weak lines, words in the other script) a page may spend: a busy photo
 # has dozens of weak lines, and reading them all again costs seconds for little.
 MAX_REREADS_PER_PAGE = 12
+# A word in the other script than its line's, read at least this confidently, is taken as written.
+FOREIGN_WORD_TRUSTED = 90.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
@@ -264,9 +266,11 @@ def reread_foreign_words(
     image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
 ) -> engine.Reading:
     """Read again, alone and with its line's script's models, each word written in the other script:
-    mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle") with good
-    confidence. The more confident reading of the word is kept, so a real English word in an Arabic
-    line (a currency code, a Latin name) stays as it was."""
+    mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle", "اسم" ->
+    "el"). The line's script wins when the mixed reading was unsure of the word and the focused
+    models read letters of that script there; their confidences are not comparable (the right
+    Arabic reading often scores lower than the wrong Latin one), so they are not compared. A word
+    read surely (a currency code, a Latin name) stays as it was."""
     lines = []
     for line in reading.lines:
         focused = script_languages(languages, line.text)
@@ -275,15 +279,22 @@ def reread_foreign_words(
             continue
         words: list[OcrWord] = []
         for word in line.words:
-            if (not any(c.isalpha() for c in word.text) or script_languages(languages, word.text) == focused
-                    or not budget.take()):
+            if (word.confidence >= FOREIGN_WORD_TRUSTED or not any(c.isalpha() for c in word.text)
+                    or script_languages(languages, word.text) == focused or not budget.take()):
                 words.append(word)
                 continue
             left, top, width, height = word.box
+            # Room for dots and marks above and below, none beside: neighbouring words must stay out.
             margin = max(2, height // 4)
-            again = _read_as_line(image, (left - margin, top - margin, left + width + margin, top + height + margin),
-                                  focused, engine.PSM_SINGLE_WORD)
-            words.extend(again.words if again.words and again.confidence > word.confidence else [word])
+            again = _read_as_line(image, (left - 2, top - margin, left + width + 2, top + height + margin),
+                                  focused, engine.PSM_SINGLE_LINE)
+            # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
+            # them is theirs already.
+            others = [w.box for w in line.words if w is not word]
+            own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
+            text = " ".join(w.text for w in own)
+            in_script = sum(c.isalpha() for c in text) >= 2 and script_languages(languages, text) == focused
+            words.extend(own if in_script else [word])
         lines.append(engine.Line(words))
     return engine.Reading(lines)
 
