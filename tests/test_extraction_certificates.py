@@ -1,6 +1,7 @@
 """Certificates are read by their labels, in any wording the vocabulary lists, Arabic or bilingual."""
 
 from pipeline.extraction.certificates import extract_birth, extract_marriage
+from pipeline.extraction.values import sex_value
 
 
 def test_arabic_marriage_certificate_with_indic_digits_and_hijri_date():
@@ -56,3 +57,11 @@ def test_missing_label_gives_null_not_a_guess():
 
 def test_a_title_on_the_next_line_is_not_a_value():
     assert extract_birth("اسم الوالدة\nBirth Certificate\nDate of Birth\n")["mother_name"] is None
+
+
+def test_a_sex_word_cut_short_by_ocr_counts_only_when_it_starts_one_sex_alone():
+    assert sex_value("أن") == "F"  # "أنثى" whose stacked final letters OCR dropped
+    assert sex_value("ذك") == "M"
+    assert sex_value("ا") is None  # too short to tell
+    assert sex_value("fe") is None and sex_value("ma") is None  # Latin starts are never guessed
+    assert sex_value("كريم") is None

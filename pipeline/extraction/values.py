@@ -39,14 +39,19 @@ def date_value(raw: str | None, pivot_year: int | None = None) -> str | None:
 
 
 def sex_value(raw: str | None) -> str | None:
-    if not raw:
+    """The sex a value names: one of the vocabulary's words, or the start (two letters or more) of
+    exactly one sex's Arabic words: OCR drops the stacked final letters of "أنثى" ("أن")."""
+    words = fold(raw).split() if raw else []
+    if not words:
         return None
-    words = fold(raw).split()
-    for code, names in vocabulary()["sex"].items():
-        folded = {fold(n) for n in names}
-        if words and words[0] in folded:
-            return code
-    return None
+    names = {code: {fold(n) for n in options} for code, options in vocabulary()["sex"].items()}
+    exact = [code for code, folded in names.items() if words[0] in folded]
+    if exact:
+        return exact[0]
+    if len(words[0]) < 2 or not re.fullmatch("[\u0621-\u064a]+", words[0]):
+        return None
+    starts = {code for code, folded in names.items() if any(n.startswith(words[0]) for n in folded)}
+    return starts.pop() if len(starts) == 1 else None
 
 
 def sex_in_text(text: str) -> str | None:
