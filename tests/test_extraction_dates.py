@@ -40,3 +40,17 @@ def test_impossible_dates_are_not_dates():
 def test_several_dates_in_order():
     found = find_dates("born 01/02/1990, issued 2015-06-30")
     assert [d.value for d in found] == [date(1990, 2, 1), date(2015, 6, 30)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3 سبتمر 2016", date(2016, 9, 3)),  # a letter lost
+    ("12 ينابر 2020", date(2020, 1, 12)),  # a letter misread
+    ("4 نوفير 2018", date(2018, 11, 4)),  # two slips in a six-letter name
+])
+def test_an_arabic_month_name_misread_by_ocr_still_names_its_month(text: str, expected: date):
+    assert parse_date(text) == expected
+
+
+def test_a_misread_month_word_that_could_be_two_months_or_is_not_beside_a_number_is_no_date():
+    assert parse_date("3 يوتيو 2020") is None  # يونيو (June) or يوليو (July)?
+    assert find_dates("سبتمر") == []

@@ -10,7 +10,7 @@ from functools import cache
 
 from hijridate import Hijri
 
-from pipeline.extraction.normalise import clean, fold, fold_keep_positions
+from pipeline.extraction.normalise import clean, edit_distance, fold, fold_keep_positions
 from pipeline.extraction.vocabulary import vocabulary
 
 _HIJRI_YEAR_LIMIT = 1600  # a four-digit year below this on a modern document is Hijri
@@ -34,6 +34,35 @@ def _month_pattern() -> tuple[re.Pattern[str], dict[str, tuple[int, bool]]]:
                 words[fold(name)] = (int(month), hijri)
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)({alternatives})(?!\w)"), words
+
+
+@cache
+def _arabic_month_words() -> dict[str, int]:
+    """Single-word Arabic month names of five letters or more, folded, with their (Gregorian) month."""
+    return {fold(name): int(month) for month, names in vocabulary()["months"].items() for name in names
+            if " " not in name and len(fold(name)) >= 5 and re.fullmatch("[\u0621-\u064a]+", fold(name))}
+
+
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{4,}")
+
+
+def _repair_month_words(text: str) -> str:
+    """An Arabic word next to a number that is within OCR slips (a letter lost, added or misread; one
+    per three letters) of exactly one month's name is taken as that month ("نوفير" -> "نوفمبر")."""
+    months = _arabic_month_words()
+
+    def repair(m: re.Match[str]) -> str:
+        word = fold(m.group(0))
+        near = text[max(0, m.start() - 6):m.start()] + text[m.end():m.end() + 6]
+        if word in months or not re.search(r"\d", near):
+            return m.group(0)
+        close = {month for name, month in months.items() if edit_distance(word, name) <= len(name) // 3}
+        if len(close) != 1:
+            return m.group(0)
+        (month,) = close
+        return next(name for name, number in months.items() if number == month)
+
+    return _ARABIC_WORD.sub(repair, text)
 
 
 def _hijri_marker(after: str) -> bool:
@@ -66,7 +95,7 @@ def find_dates(text: str, *, pivot_year: int | None = None) -> list[FoundDate]:
     """Every date in `text`, in order of appearance. Day-first unless the first number is a year."""
     pivot = (pivot_year if pivot_year is not None else date.today().year) % 100
     # "12th March", "March 1st": ordinal suffixes say nothing the number does not.
-    text = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", clean(text), flags=re.IGNORECASE)
+    text = _repair_month_words(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", clean(text), flags=re.IGNORECASE))
     found: list[FoundDate] = []
     for m in _NUMERIC.finditer(text):
         a, _, b, c = m.groups()
