@@ -1,13 +1,14 @@
-"""Lines the page read skips are found in the ink no word covers, read, and put back in reading order."""
+"""Second readings: lines the page read skipped (found in ink no word covers) and numbers cut short."""
 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine
-from pipeline.ocr.document import RereadBudget, read_skipped_lines
-from tests.fixtures.pages import ARABIC_LINES, ENGLISH_LINES, text_page
+from pipeline.ocr.document import RereadBudget, read_skipped_lines, reread_digit_words
+from tests.fixtures.pages import ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
 
 PAGE = (2480, 1500)
 LINES = [ARABIC_LINES[0], ARABIC_LINES[1], ARABIC_LINES[3], ENGLISH_LINES[1]]
@@ -46,3 +47,37 @@ def test_a_skipped_line_is_read_and_put_back_after_the_line_above_it_in_its_colu
     dropped = engine.Reading([reading.lines[0], reading.lines[2], reading.lines[3]])
     restored = read_skipped_lines(image, dropped, "ara+eng", RereadBudget(6))
     assert [line.text for line in restored.lines] == LINES
+
+
+def _with_word(reading: engine.Reading, old: str, new: str) -> engine.Reading:
+    return engine.Reading([engine.Line([OcrWord(new, w.confidence, w.box) if w.text == old else w
+                                        for w in line.words]) for line in reading.lines])
+
+
+def test_a_number_the_arabic_model_cut_short_is_read_again_with_latin_digits():
+    image = _arabic_line_with_latin_digits(["تاريخ الميلاد :", "13", "فبراير", "2022"])
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert "13" in reading.text.split()
+    cut = _with_word(reading, "13", "3")  # as the Arabic model reads some fonts' "13"
+    assert read_digits(image, cut).text == reading.text
+    # A reading that would drop a digit the first one had is not taken: "4" is not in "13".
+    assert read_digits(image, _with_word(reading, "13", "4")).text == _with_word(reading, "13", "4").text
+
+
+def read_digits(image: Image.Image, reading: engine.Reading) -> engine.Reading:
+    return reread_digit_words(image, reading, "ara+eng", RereadBudget(6))
+
+
+def _arabic_line_with_latin_digits(runs: list[str]) -> Image.Image:
+    """One right-to-left line as Arabic documents set it: words in an Arabic font, numbers in a Latin one."""
+    image = Image.new("L", (2480, 300), 255)
+    draw = ImageDraw.Draw(image)
+    x = 2300
+    for run in runs:
+        arabic = any("\u0600" <= c <= "\u06ff" for c in run)
+        font = ImageFont.truetype(str(NASKH if arabic else DEJAVU), 64)
+        options = {"direction": "rtl"} if arabic else {}
+        x -= draw.textlength(run, font=font, **options)
+        draw.text((x, 200), run, font=font, fill=0, anchor="ls", **options)
+        x -= 40
+    return image

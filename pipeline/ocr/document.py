@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ REORIENT_BELOW = 50.0
 MAX_REREADS_PER_PAGE = 12
 # A word in the other script than its line's, read at least this confidently, is taken as written.
 FOREIGN_WORD_TRUSTED = 90.0
+# A number (ASCII digits, perhaps with date separators) as a word of a page read.
+_NUMBER = re.compile(r"[0-9][0-9/.\-:]*")
+_NUMBER_ALPHABET = "0123456789/-.:"
+DIGIT_REREAD_MIN_CONFIDENCE = 80.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
@@ -206,9 +211,11 @@ def ocr_page(job: PageJob) -> PageText:
         if reading.confidence < REORIENT_BELOW:
             image, reading, rotation = _reorient(image, reading, job.languages)
         budget = RereadBudget(MAX_REREADS_PER_PAGE)
+        # Most useful first, as the budget may run out: lost lines, then numbers, then single words.
         reading = read_skipped_lines(image, reading, job.languages, budget)
-        reading = reread_weak_lines(image, reading, job.languages, budget)
+        reading = reread_digit_words(image, reading, job.languages, budget)
         reading = reread_foreign_words(image, reading, job.languages, budget)
+        reading = reread_weak_lines(image, reading, job.languages, budget)
         mrz = read_mrz(image, reading.lines, unsure=reading.confidence < REORIENT_BELOW)
     return PageText(
         number=job.number,
@@ -299,6 +306,42 @@ def reread_foreign_words(
     return engine.Reading(lines)
 
 
+def reread_digit_words(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
+    """Read again, with the Latin model held to digits and date separators, each number in an Arabic
+    line: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
+    it is a number holding every digit the first one had, in order, read confidently."""
+    latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
+    if not latin or latin == languages:
+        return reading
+    lines = []
+    for line in reading.lines:
+        if script_languages(languages, line.text) == latin:
+            lines.append(line)
+            continue
+        words: list[OcrWord] = []
+        for word in line.words:
+            if not _NUMBER.fullmatch(word.text) or not budget.take():
+                words.append(word)
+                continue
+            left, top, width, height = word.box
+            margin = max(2, height // 4)
+            again = _read_as_line(image, (left - 2, top - margin, left + width + 2, top + height + margin),
+                                  latin, engine.PSM_SINGLE_LINE, whitelist=_NUMBER_ALPHABET)
+            text = "".join(w.text for w in again.words)
+            keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
+            better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
+            words.append(OcrWord(text, round(again.confidence, 2), word.box) if better else word)
+        lines.append(engine.Line(words))
+    return engine.Reading(lines)
+
+
+def _is_subsequence(part: list[str], whole: list[str]) -> bool:
+    rest = iter(whole)
+    return all(c in rest for c in part)
+
+
 def read_skipped_lines(
     image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
 ) -> engine.Reading:
@@ -327,11 +370,14 @@ def read_skipped_lines(
     return engine.Reading(lines)
 
 
-def _read_as_line(image: Image.Image, box: tuple[int, int, int, int], languages: str, psm: int) -> engine.Reading:
+def _read_as_line(
+    image: Image.Image, box: tuple[int, int, int, int], languages: str, psm: int, whitelist: str | None = None
+) -> engine.Reading:
     """One line of text inside `box` (left, top, right, bottom), read alone; boxes in page pixels."""
     origin = (max(0, box[0]), max(0, box[1]))
     crop = image.crop((*origin, min(image.width, box[2]), min(image.height, box[3])))
-    return engine.read(preprocess.pad(crop, LINE_PADDING), languages, psm).to_original(1.0, LINE_PADDING, origin)
+    return engine.read(preprocess.pad(crop, LINE_PADDING), languages, psm, whitelist).to_original(
+        1.0, LINE_PADDING, origin)
 
 
 
