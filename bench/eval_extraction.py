@@ -80,6 +80,7 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
     by_type: dict[str, Tally] = {}
     verified_by_type: dict[str, list[int]] = {}
     types_right, genuine, genuine_verified, violations, walls, cpus = 0, 0, 0, [], [], []
+    unverified: list[str] = []
     for truth in truths:
         result, wall, cpu = run(set_dir / truth["file"], date.fromisoformat(truth["as_of"]))
         walls.append(wall)
@@ -93,12 +94,15 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
             counts = verified_by_type.setdefault(truth["doc_type"], [0, 0])
             counts[0] += result.status == "verified"
             counts[1] += 1
+            if result.status != "verified":
+                failed = [c.name for c in result.checks if c.outcome == "fail"]
+                unverified.append(f"{truth['file']}: {result.status} {failed}")
         elif result.status == "verified":
             violations.append(truth["file"])
     return {"documents": len(truths), "type_accuracy": types_right / len(truths), "clean": clean,
             "degraded": degraded, "genuine": genuine, "genuine_verified": genuine_verified,
             "violations": violations, "walls": walls, "cpus": cpus, "by_type": by_type,
-            "verified_by_type": verified_by_type}
+            "verified_by_type": verified_by_type, "unverified": unverified}
 
 
 def evaluate_public(public_dir: Path) -> list[dict[str, Any]]:
@@ -142,6 +146,8 @@ def report(generated: dict[str, Any], public: list[dict[str, Any]]) -> str:
     misses = generated["clean"].misses + generated["degraded"].misses
     misses += [m for row in public for m in row["tally"].misses]
     lines += ["", f"field misses ({len(misses)}):", *(f"- {m}" for m in misses)]
+    lines += ["", f"genuine documents not verified ({len(generated['unverified'])}):",
+              *(f"- {u}" for u in generated["unverified"])]
     return "\n".join(lines)
 
 
