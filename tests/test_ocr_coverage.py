@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine
-from pipeline.ocr.document import RereadBudget, read_skipped_lines, reread_digit_words
+from pipeline.ocr.document import RereadBudget, read_skipped_lines, reread_digit_words, reread_foreign_words
 from tests.fixtures.pages import ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
 
 PAGE = (2480, 1500)
@@ -81,3 +81,12 @@ def _arabic_line_with_latin_digits(runs: list[str]) -> Image.Image:
         draw.text((x, 200), run, font=font, fill=0, anchor="ls", **options)
         x -= 40
     return image
+
+
+def test_latin_names_and_codes_in_an_arabic_line_stay_latin():
+    for runs in (["الطرف الثاني :", "John Smith"], ["الراتب الشهري :", "650", "KWD"]):
+        image = _arabic_line_with_latin_digits(runs)
+        reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+        assert runs[-1].split()[-1] in reading.text.split()  # the page read has the Latin word right
+        again = reread_foreign_words(image, reading, "ara+eng", RereadBudget(6))
+        assert again.text == reading.text

@@ -35,9 +35,11 @@ REREAD_LINE_BELOW = 80.0
 REORIENT_BELOW = 50.0
 # Second readings (skipped ink, weak lines, words in the other script) a page may spend: a busy photo
 # has dozens of weak lines, and reading them all again costs seconds for little.
-MAX_REREADS_PER_PAGE = 12
-# A word in the other script than its line's, read at least this confidently, is taken as written.
+MAX_REREADS_PER_PAGE = 20
+# A word in the other script than its line's, read at least this confidently, is taken as written;
+# one read less surely is replaced by its line's script's reading if that is at least this confident.
 FOREIGN_WORD_TRUSTED = 90.0
+FOREIGN_WORD_MIN_CONFIDENCE = 25.0
 # A number (ASCII digits, perhaps with date separators) as a word of a page read.
 _NUMBER = re.compile(r"[0-9][0-9/.\-:]*")
 _NUMBER_ALPHABET = "0123456789/-.:"
@@ -275,9 +277,9 @@ def reread_foreign_words(
     """Read again, alone and with its line's script's models, each word written in the other script:
     mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle", "اسم" ->
     "el"). The line's script wins when the mixed reading was unsure of the word and the focused
-    models read letters of that script there; their confidences are not comparable (the right
-    Arabic reading often scores lower than the wrong Latin one), so they are not compared. A word
-    read surely (a currency code, a Latin name) stays as it was."""
+    models read only letters of that script there, not at a guess; the two confidences are not
+    compared (the right Arabic reading often scores lower than the wrong Latin one). A Latin name
+    or code stays: read surely, or read by the Arabic model as noise at confidence near 0."""
     lines = []
     for line in reading.lines:
         focused = script_languages(languages, line.text)
@@ -299,11 +301,19 @@ def reread_foreign_words(
             # them is theirs already.
             others = [w.box for w in line.words if w is not word]
             own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
-            text = " ".join(w.text for w in own)
-            in_script = sum(c.isalpha() for c in text) >= 2 and script_languages(languages, text) == focused
-            words.extend(own if in_script else [word])
+            words.extend(own if _plausibly_in_script(own, focused) else [word])
         lines.append(engine.Line(words))
     return engine.Reading(lines)
+
+
+def _plausibly_in_script(words: list[OcrWord], languages: str) -> bool:
+    """A reading made only of letters of `languages`' script (two or more, no digits or marks) and not
+    a guess: the Arabic model reads a Latin name as Arabic-looking noise at confidence near 0."""
+    text = "".join(w.text for w in words)
+    arabic = all(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+"))
+    letters = [c for c in text if c.isalpha() and (("\u0600" <= c <= "\u06ff") == arabic)]
+    return (len(letters) >= 2 and len(letters) == len(text)
+            and engine.Line(words).confidence >= FOREIGN_WORD_MIN_CONFIDENCE)
 
 
 def reread_digit_words(
@@ -346,7 +356,8 @@ def read_skipped_lines(
     image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
 ) -> engine.Reading:
     """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
-    with its own script's models, and put each line found after the line above it in its column.
+    (again with its own script's models when unsure), and put each line found after the line above it
+    in its column.
     A run the line mode reads as nothing is read again without layout analysis (PSM 13)."""
     height = preprocess.line_height(image)
     if not height or not reading.lines:
@@ -361,7 +372,7 @@ def read_skipped_lines(
             psm = engine.PSM_RAW_LINE
             best = _read_as_line(image, region, languages, psm)
         focused = script_languages(languages, best.text)
-        if focused != languages and budget.take():
+        if best.confidence < REREAD_LINE_BELOW and focused != languages and budget.take():
             again = _read_as_line(image, region, focused, psm)
             best = again if again.words and again.confidence >= best.confidence else best
         if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
