@@ -17,12 +17,12 @@ _FILLER_LOOKALIKES = "«‹»›>"
 _FILLER_HINT = 3
 # TD1 cards have 3 lines of 30 characters, TD2 documents 2 of 36, TD3 passports 2 of 44.
 MRZ_LENGTHS = (30, 36, 44)
-# Character heights the zone is scaled to before the re-read (OCR-B reads best well above 20 px).
-_MRZ_CHAR_HEIGHTS = (40, 30)
-_MRZ_CHAR_HEIGHT = _MRZ_CHAR_HEIGHTS[0]
-# The MRZ alphabet, and `/`: the English model reads some fonts' 7 as a slash, and when `/` is not
-# allowed it drops the character, shifting every field after it. Extraction resolves it by position.
-_READ_ALPHABET = MRZ_ALPHABET + "/"
+# Character height the zone is scaled to before the re-read (OCR-B reads best well above 20 px).
+_MRZ_CHAR_HEIGHT = 40
+# How the zone is read, in turn, until a reading is clean. The English model reads some fonts' 7 as
+# a slash: allowed, it comes out as `/` (extraction resolves it by position); not allowed, the 7 is
+# sometimes read right and sometimes dropped, shifting every field after it. Then smaller.
+_ATTEMPTS = ((_MRZ_CHAR_HEIGHT, MRZ_ALPHABET + "/"), (_MRZ_CHAR_HEIGHT, MRZ_ALPHABET), (30, MRZ_ALPHABET + "/"))
 # A TD3 zone (44 OCR-B characters, each about 0.7 of its height wide) spans about 90% of its page's
 # width: the page is about this many character heights wide.
 _ZONE_WIDTH_IN_CHAR_HEIGHTS = 34
@@ -88,25 +88,31 @@ def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> lis
     else:
         return None
     crop = image.crop(zone)
-    readings = []
-    # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block. OCR-B
-    # characters come out differently at different sizes (a 7 read as `/` or dropped), so a zone whose
-    # lines do not come out at a standard length is read again at another size. The choice is by
-    # shape only, never by check digits: picking whichever reading makes a check digit hold would let
-    # a misread "repair" a document whose printed check digit is wrong.
-    for height in _MRZ_CHAR_HEIGHTS:
+    readings: list[list[str]] = []
+    # OCR-B characters come out differently at different sizes and alphabets (some fonts' 7 is read as
+    # `/`, and dropped when `/` is not allowed), so the zone is read until one reading is clean: only
+    # MRZ characters, and a data line of a standard length. The choice is by shape only, never by
+    # check digits: picking whichever reading makes a check digit hold would let a misread "repair"
+    # a document whose printed check digit is wrong.
+    for height, alphabet in _ATTEMPTS:
         scaled = crop
         if char_height < height:
             factor = height / max(char_height, 1)
             scaled = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
+        # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
         for psm in (PSM_AUTO, PSM_BLOCK):
-            found = mrz_lines([line.text for line in read(scaled, "eng", psm, whitelist=_READ_ALPHABET).lines])
-            if found and _standard_shape(found):
+            found = mrz_lines([line.text for line in read(scaled, "eng", psm, whitelist=alphabet).lines])
+            if found and _clean(found):
                 return found
             readings += [found] if found else []
     page_read = mrz_lines([line.text for line in candidates])
-    return (readings or [page_read])[0]
+    return next((r for r in readings if _standard_length(r)), readings[0] if readings else page_read)
 
 
-def _standard_shape(lines: list[str]) -> bool:
-    return [len(line) for line in lines] in ([30, 30, 30], [36, 36], [44, 44])
+def _standard_length(lines: list[str]) -> bool:
+    """A data line (the last) as long as the zone's format says; name lines often lose filler."""
+    return (len(lines), len(lines[-1])) in ((3, 30), (2, 36), (2, 44))
+
+
+def _clean(lines: list[str]) -> bool:
+    return _standard_length(lines) and all(c in MRZ_ALPHABET for line in lines for c in line)
