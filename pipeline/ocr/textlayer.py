@@ -9,8 +9,10 @@ with لا is in visual order and is turned back into logical order run by run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.ocr.arabic import normalize_text
 
@@ -77,10 +79,35 @@ def page_layer(raw: str) -> LayerPage:
 def read_layers(path: Path) -> list[LayerPage]:
     """Every page's text layer, judged usable or not (a PDF without a layer gives all unusable)."""
     import pdfplumber
+    from pdfplumber.utils import chars_to_textmap
 
     with pdfplumber.open(path) as pdf:
         pages = []
         for page in pdf.pages:
-            pages.append(page_layer(page.extract_text() or ""))
+            # pdfplumber's own `page.extract_text()` first turns every object on the page (characters,
+            # lines, curves) into a dict of ~20 resolved attributes, which costs more than parsing the
+            # page; the text needs only each character's box, so the same extraction runs on those.
+            chars = list(_chars(page))
+            text = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
+                                    layout_height=page.height).as_string if chars else ""
+            pages.append(page_layer(text))
             page.close()  # pdfplumber keeps parsed objects per page until closed
         return pages
+
+
+def _chars(page: Any) -> Iterator[dict[str, Any]]:
+    """The page's characters as pdfplumber describes them (top-left origin, shifted by the MediaBox),
+    with only the attributes its text extraction reads."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    left, top = page.mediabox[:2]
+    stack = list(reversed(page.layout._objs))
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, LTContainer):  # a figure: its characters are the page's too, in order
+            stack.extend(reversed(obj._objs))
+        elif isinstance(obj, LTChar):
+            char_top = page.height - obj.y1 + top
+            yield {"text": obj.get_text(), "x0": obj.x0 + left, "x1": obj.x1 + left, "top": char_top,
+                   "bottom": page.height - obj.y0 + top, "doctop": page.initial_doctop + char_top,
+                   "upright": obj.upright, "width": obj.width, "height": obj.height, "size": obj.size}
