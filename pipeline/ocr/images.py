@@ -6,16 +6,22 @@ is refused without allocating it.
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.ocr.errors import OcrError
 
 POINTS_PER_INCH = 72
+# A scanned page's own image is used when its pixel size is within this fraction of the size asked for.
+_NATIVE_SIZE_TOLERANCE = 0.02
+# Image dictionary entries that change how an image is drawn.
+_DRAWING_KEYS = frozenset({"/Decode", "/SMask", "/Mask", "/ImageMask", "/OC", "/Alternates", "/SMaskInData"})
 
 
 def _check_pixels(width: int, height: int, limit: int, what: str) -> None:
@@ -80,9 +86,55 @@ def render_pdf_page(path: Path, index: int, dpi: int, max_pixels: int) -> Image.
             pixels = width_pt * scale * height_pt * scale
             if pixels > max_pixels:
                 scale *= (max_pixels / pixels) ** 0.5
-            return page.render(scale=scale, grayscale=True).to_pil().convert("L")
+            scan = _scanned_jpeg(path, index, page, (width_pt * scale, height_pt * scale))
+            return scan if scan is not None else page.render(scale=scale, grayscale=True).to_pil().convert("L")
     except pypdfium2.PdfiumError as exc:
         raise OcrError(f"PDF page {index + 1} cannot be rendered: {exc}") from None
+
+
+def _scanned_jpeg(path: Path, index: int, page: Any, size: tuple[float, float]) -> Image.Image | None:
+    """The page's image itself, when the page is nothing but one plain JPEG filling it at about the size
+    asked for (the usual scanned page), else None. Decoding it straight to grayscale (libjpeg skips the
+    colour planes) takes a tenth of the time of rendering the page, which decodes it in colour and
+    resamples it onto itself."""
+    import pikepdf
+    import pypdfium2.raw as pdfium_c
+
+    objects = list(page.get_objects(max_depth=1))
+    if page.get_rotation() or len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return None
+    drawn = objects[0]
+    a, b, c, d, _, _ = drawn.get_matrix().get()
+    width, height = drawn.get_px_size()
+    clip = pdfium_c.FPDFPageObj_GetClipPath(drawn.raw)
+    if (b or c or a <= 0 or d <= 0 or (clip and pdfium_c.FPDFClipPath_CountPaths(clip) > 0)
+            or any(abs(got - want) > 1 for got, want in zip(drawn.get_bounds(), page.get_cropbox(), strict=True))
+            or abs(width - size[0]) > _NATIVE_SIZE_TOLERANCE * size[0]
+            or abs(height - size[1]) > _NATIVE_SIZE_TOLERANCE * size[1]):
+        return None
+    # pdfium does not show the image's dictionary: anything there that changes how it is drawn (an
+    # inverting /Decode, a mask, optional content, another colour space) means rendering the page.
+    try:
+        with pikepdf.open(path) as pdf:
+            xobjects = pdf.pages[index].obj.get("/Resources", {}).get("/XObject", {})
+            if len(xobjects) != 1:
+                return None
+            (image,) = xobjects.values()
+            if (image.get("/Subtype") != "/Image" or image.get("/Filter") != "/DCTDecode"
+                    or image.get("/ColorSpace") not in ("/DeviceGray", "/DeviceRGB")
+                    or image.get("/BitsPerComponent") != 8 or _DRAWING_KEYS & set(image.keys())):
+                return None
+            data = image.read_raw_bytes()
+    except (pikepdf.PdfError, pikepdf.PasswordError):
+        return None  # pdfium reads what pikepdf does not: render it
+    try:
+        with Image.open(io.BytesIO(data)) as jpeg:
+            if jpeg.format != "JPEG" or jpeg.mode not in ("L", "RGB") or jpeg.size != (width, height):
+                return None
+            jpeg.draft("L", jpeg.size)
+            return jpeg.convert("L")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return None
 
 
 def _open_pdf(path: Path) -> closing:
