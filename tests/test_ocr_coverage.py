@@ -1,4 +1,4 @@
-"""Second readings: lines the page read skipped (found in ink no word covers) and numbers cut short."""
+"""Second readings: lines the page read skipped, numbers cut short, other-script words, Arabic-Indic digits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine
-from pipeline.ocr.document import RereadBudget, read_skipped_lines, reread_digit_words, reread_foreign_words
+from pipeline.ocr.document import (
+    RereadBudget,
+    read_indic_numbers,
+    read_skipped_lines,
+    reread_digit_words,
+    reread_foreign_words,
+)
 from tests.fixtures.pages import ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
 
 PAGE = (2480, 1500)
@@ -83,10 +89,21 @@ def _arabic_line_with_latin_digits(runs: list[str]) -> Image.Image:
     return image
 
 
-def test_latin_names_and_codes_in_an_arabic_line_stay_latin():
+def test_latin_names_codes_and_numbers_in_an_arabic_line_stay_as_read():
     for runs in (["الطرف الثاني :", "John Smith"], ["الراتب الشهري :", "650", "KWD"]):
         image = _arabic_line_with_latin_digits(runs)
         reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
         assert runs[-1].split()[-1] in reading.text.split()  # the page read has the Latin word right
         again = reread_foreign_words(image, reading, "ara+eng", RereadBudget(6))
         assert again.text == reading.text
+        assert read_indic_numbers(image, reading).text == reading.text
+
+
+def test_arabic_indic_numbers_tesseract_cannot_read_come_out_as_digits(tmp_path):
+    # The Arabic model knows only ٠ and ١: without our own reader this line reads "رقم الوثيقة: عه".
+    image = text_page(["رقم الوثيقة: ٦٤١٧١٤٧", "الراتب الشهري: ٨٠٠ دينار"], size=(2480, 600))
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert "6417147" not in reading.text and "800" not in reading.text
+    text = read_indic_numbers(image, reading).text
+    assert "6417147" in text.split() and "800" in text.split()
+    assert "رقم الوثيقة:" in text and "دينار" in text  # the words around the numbers are kept

@@ -42,7 +42,7 @@ def unread_regions(
         band_height = bottom - top + 1
         if not _MIN_HEIGHT * height <= band_height <= _MAX_HEIGHT * height:
             continue
-        for left, right in _runs(mask[top:bottom + 1].any(axis=0), gap=_WORD_GAP * height):
+        for left, right in column_runs(mask[top:bottom + 1].any(axis=0), gap=_WORD_GAP * height):
             region = mask[top:bottom + 1, left:right + 1]
             if right - left + 1 >= height and region.mean() >= _MIN_INK:
                 pad = max(1, round(0.25 * height))
@@ -52,8 +52,8 @@ def unread_regions(
     return found
 
 
-def _runs(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
-    """Runs of True, joining runs separated by fewer than `gap` False columns."""
+def column_runs(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
+    """Runs of True (columns with ink), joining runs separated by fewer than `gap` False columns."""
     runs: list[list[int]] = []
     for x in np.flatnonzero(columns):
         if runs and x - runs[-1][1] <= gap:

@@ -13,11 +13,12 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline.models import OcrWord, PageText, TextResult
-from pipeline.ocr import coverage, engine, preprocess
+from pipeline.ocr import coverage, engine, indic_digits, preprocess
+from pipeline.ocr.arabic import normalize_text
 from pipeline.ocr.cache import TextCache, cache_key
 from pipeline.ocr.errors import OcrError
 from pipeline.ocr.images import image_frames, load_image, pdf_page_count, render_pdf_page
-from pipeline.ocr.mrz import mrz_lines, read_mrz
+from pipeline.ocr.mrz import looks_like_mrz, mrz_lines, read_mrz
 from pipeline.ocr.textlayer import read_layers
 from pipeline.settings import Settings, get_settings
 
@@ -44,6 +45,12 @@ FOREIGN_WORD_MIN_CONFIDENCE = 25.0
 _NUMBER = re.compile(r"[0-9][0-9/.\-:]*")
 _NUMBER_ALPHABET = "0123456789/-.:"
 DIGIT_REREAD_MIN_CONFIDENCE = 80.0
+# Inside a number, digits stand closer than this many line heights; words stand further apart.
+INDIC_RUN_GAP = 0.45
+# A word read at least this confidently (a Latin number, an Arabic word) is not offered to the
+# Arabic-Indic digit reader.
+INDIC_TRUSTED = 90.0
+LATIN_WORD_FAIR = 70.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
@@ -178,7 +185,9 @@ def _run(jobs: list[PageJob], workers: int) -> list[PageText | OcrError]:
     workers = min(workers, len(jobs))
     if workers <= 1:
         return [_ocr_page_or_error(j) for j in jobs]
-    # fork: workers start in milliseconds and inherit loaded modules; they run no threads of ours.
+    # fork: workers start in milliseconds and inherit loaded modules (and the digit templates, built
+    # once here rather than in each worker); they run no threads of ours.
+    indic_digits.default_templates()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(_ocr_page_or_error, jobs))
@@ -216,6 +225,7 @@ def ocr_page(job: PageJob) -> PageText:
         # Most useful first, as the budget may run out: lost lines, then numbers, then single words.
         reading = read_skipped_lines(image, reading, job.languages, budget)
         reading = reread_digit_words(image, reading, job.languages, budget)
+        reading = read_indic_numbers(image, reading)
         reading = reread_foreign_words(image, reading, job.languages, budget)
         reading = reread_weak_lines(image, reading, job.languages, budget)
         mrz = read_mrz(image, reading.lines, unsure=reading.confidence < REORIENT_BELOW)
@@ -347,6 +357,65 @@ def reread_digit_words(
     return engine.Reading(lines)
 
 
+def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Reading:
+    """Read Arabic-Indic digit runs with our own reader (`indic_digits`): Tesseract's Arabic model has
+    no ٢-٩ and turns "٦٤١٧١٤٧" into "عه" or "VENVIVEYV", split into words at random. Each Arabic line
+    is cut into runs of ink at word gaps; a run not read confidently as a Latin number or Arabic words
+    is offered to the reader, and a run it is sure of replaces the words it covers."""
+    lines = []
+    for line in reading.lines:
+        english = not any("\u0600" <= c <= "\u06ff" for c in line.text) and any(map(_latin_word, line.words))
+        if english or all(_read_surely(w) for w in line.words) or looks_like_mrz(line.text):
+            lines.append(line)
+            continue
+        box_left, top, width, height = line.box
+        margin = max(2, height // 4)
+        # Tesseract's boxes around a misread run often stop short of its first or last digit.
+        left = max(0, box_left - height // 2)
+        crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
+                           min(image.height, top + height + margin)))
+        words = list(line.words)
+        for start, end in coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height):
+            covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
+            if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
+                continue
+            # The run as cut, else (a number set close to a word) each unsure word it covers alone.
+            spans = [((start, end), covered)] + ([((w.box[0] - left, w.box[0] + w.box[2] - left), [w])
+                                                  for w in covered if not _read_surely(w)] if len(covered) > 1 else [])
+            for (span_start, span_end), replaced in spans:
+                found = indic_digits.read_digit_run(
+                    crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)))
+                if found is None:
+                    continue
+                number = OcrWord(normalize_text(found.text), found.confidence,
+                                 (left + span_start, top, span_end - span_start + 1, height))
+                at = words.index(replaced[0])
+                words = [w for w in words[:at] if w not in replaced] + [number] + [
+                    w for w in words[at:] if w not in replaced]
+                if replaced is covered:
+                    break
+        lines.append(engine.Line(words))
+    return engine.Reading(lines)
+
+
+def _latin_word(word: OcrWord) -> bool:
+    """A Latin word read fairly well."""
+    return word.confidence >= LATIN_WORD_FAIR and sum(c.isascii() and c.isalpha() for c in word.text) >= 3
+
+
+def _latin_text(word: OcrWord) -> bool:
+    """A Latin word in lower or mixed case read fairly well (a name, a unit): digit runs misread as
+    Latin come out as capitals and digits ("VENVIVEYV", "TEWIEV")."""
+    return _latin_word(word) and sum(c.isascii() and c.islower() for c in word.text) >= 2
+
+
+def _read_surely(word: OcrWord) -> bool:
+    """A confident Latin number, or a confident Arabic word of three letters or more."""
+    if word.confidence < INDIC_TRUSTED:
+        return False
+    return bool(_NUMBER.fullmatch(word.text)) or sum("\u0621" <= c <= "\u064a" for c in word.text) >= 3
+
+
 def _is_subsequence(part: list[str], whole: list[str]) -> bool:
     rest = iter(whole)
     return all(c in rest for c in part)
@@ -376,7 +445,13 @@ def read_skipped_lines(
             again = _read_as_line(image, region, focused, psm)
             best = again if again.words and again.confidence >= best.confidence else best
         if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
-            continue
+            # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
+            number = indic_digits.read_digit_run(image.crop(region))
+            if number is None:
+                continue
+            width, height = region[2] - region[0], region[3] - region[1]
+            best = engine.Reading([engine.Line([OcrWord(normalize_text(number.text), number.confidence,
+                                                        (region[0], region[1], width, height))])])
         lines.insert(_place(lines, region), engine.Line(best.words))
     return engine.Reading(lines)
 
