@@ -102,9 +102,11 @@ def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> lis
         # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
         for psm in (PSM_AUTO, PSM_BLOCK):
             found = mrz_lines([line.text for line in read(scaled, "eng", psm, whitelist=alphabet).lines])
-            if found and _clean(found):
-                return found
-            readings += [found] if found else []
+            if found:
+                break
+        if found and _clean(found):
+            return found
+        readings += [found] if found else []
     page_read = mrz_lines([line.text for line in candidates])
     return next((r for r in readings if _standard_length(r)), readings[0] if readings else page_read)
 
