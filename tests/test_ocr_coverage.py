@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -9,12 +11,13 @@ from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine
 from pipeline.ocr.document import (
     RereadBudget,
+    join_number_pieces,
     read_indic_numbers,
     read_skipped_lines,
     reread_digit_words,
     reread_foreign_words,
 )
-from tests.fixtures.pages import ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
+from tests.fixtures.pages import AMIRI, ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
 
 PAGE = (2480, 1500)
 LINES = [ARABIC_LINES[0], ARABIC_LINES[1], ARABIC_LINES[3], ENGLISH_LINES[1]]
@@ -74,14 +77,14 @@ def read_digits(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     return reread_digit_words(image, reading, "ara+eng", RereadBudget(6))
 
 
-def _arabic_line_with_latin_digits(runs: list[str]) -> Image.Image:
+def _arabic_line_with_latin_digits(runs: list[str], arabic_font: Path = NASKH) -> Image.Image:
     """One right-to-left line as Arabic documents set it: words in an Arabic font, numbers in a Latin one."""
     image = Image.new("L", (2480, 300), 255)
     draw = ImageDraw.Draw(image)
     x = 2300
     for run in runs:
         arabic = any("\u0600" <= c <= "\u06ff" for c in run)
-        font = ImageFont.truetype(str(NASKH if arabic else DEJAVU), 64)
+        font = ImageFont.truetype(str(arabic_font if arabic else DEJAVU), 64)
         options = {"direction": "rtl"} if arabic else {}
         x -= draw.textlength(run, font=font, **options)
         draw.text((x, 200), run, font=font, fill=0, anchor="ls", **options)
@@ -107,3 +110,18 @@ def test_arabic_indic_numbers_tesseract_cannot_read_come_out_as_digits(tmp_path)
     text = read_indic_numbers(image, reading).text
     assert "6417147" in text.split() and "800" in text.split()
     assert "رقم الوثيقة:" in text and "دينار" in text  # the words around the numbers are kept
+
+
+def test_an_arabic_indic_date_comes_out_whole():
+    image = _arabic_line_with_latin_digits(["تاريخ الولادة :", "٠٧/٠٤/٢٠١٦"], AMIRI)
+    text = read_indic_numbers(image, engine.read(image, "ara+eng", engine.PSM_AUTO)).text
+    assert "07/04/2016" in text.split()
+
+
+def test_pieces_of_one_number_are_joined_left_to_right_and_distant_numbers_are_not():
+    left, right = OcrWord("07/0", 90.0, (100, 10, 60, 40)), OcrWord("4/2016", 95.0, (175, 10, 100, 40))
+    far = OcrWord("12", 99.0, (600, 10, 30, 40))
+    words = [OcrWord("تاريخ", 93.0, (700, 5, 80, 50)), right, left, far]
+    joined = join_number_pieces(words, [right, left, far], 40)
+    assert [w.text for w in joined] == ["تاريخ", "07/04/2016", "12"]
+    assert joined[1].confidence == 90.0 and joined[1].box == (100, 10, 175, 40)

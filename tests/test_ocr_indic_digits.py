@@ -105,6 +105,12 @@ def test_dates_keep_their_separators(text: str):
             assert reading is not None and reading.text == indic(text), (path, reading)
 
 
+def test_a_label_colon_beside_a_number_is_punctuation_not_part_of_it():
+    for text in (": 600", "600 :"):
+        reading = read_digit_run(render(indic(text).replace(" ", ""), FONTS[0], 40, degrade=False))
+        assert reading is not None and reading.text == indic("600"), (text, reading)
+
+
 ARABIC_WORDS = ["الكويت", "شهادة", "ميلاد", "رقم", "تاريخ", "محمد", "وزارة", "الداخلية", "دينار", "اه", "ده", "ور",
                 "دار", "وهو", "ادارة", "داود", "هدى", "رواد", "لا", "زاد", "ها", "هو", "مدة"]
 LETTERS = ["ا", "ه", "و", "ر", "د", "ع", "ء"]

@@ -367,35 +367,59 @@ def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Re
         english = not any("\u0600" <= c <= "\u06ff" for c in line.text) and any(map(_latin_word, line.words))
         if english or all(_read_surely(w) for w in line.words) or looks_like_mrz(line.text):
             lines.append(line)
-            continue
-        box_left, top, width, height = line.box
-        margin = max(2, height // 4)
-        # Tesseract's boxes around a misread run often stop short of its first or last digit.
-        left = max(0, box_left - height // 2)
-        crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
-                           min(image.height, top + height + margin)))
-        words = list(line.words)
-        for start, end in coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height):
-            covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
-            if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
-                continue
-            # The run as cut, else (a number set close to a word) each unsure word it covers alone.
-            spans = [((start, end), covered)] + ([((w.box[0] - left, w.box[0] + w.box[2] - left), [w])
-                                                  for w in covered if not _read_surely(w)] if len(covered) > 1 else [])
-            for (span_start, span_end), replaced in spans:
-                found = indic_digits.read_digit_run(
-                    crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)))
-                if found is None:
-                    continue
-                number = OcrWord(normalize_text(found.text), found.confidence,
-                                 (left + span_start, top, span_end - span_start + 1, height))
-                at = words.index(replaced[0])
-                words = [w for w in words[:at] if w not in replaced] + [number] + [
-                    w for w in words[at:] if w not in replaced]
-                if replaced is covered:
-                    break
-        lines.append(engine.Line(words))
+        else:
+            lines.append(_read_numbers_in_line(image, line))
     return engine.Reading(lines)
+
+
+def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
+    box_left, top, width, height = line.box
+    margin = max(2, height // 4)
+    # Tesseract's boxes around a misread run often stop short of its first or last digit.
+    left = max(0, box_left - height // 2)
+    crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
+                       min(image.height, top + height + margin)))
+    words = list(line.words)
+    numbers: list[OcrWord] = []
+    for start, end in coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height):
+        covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
+        if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
+            continue
+        # The run as cut, else (a number set close to a word) each unsure word it covers alone.
+        spans = [((start, end), covered)] + ([((w.box[0] - left, w.box[0] + w.box[2] - left), [w])
+                                              for w in covered if not _read_surely(w)] if len(covered) > 1 else [])
+        for (span_start, span_end), replaced in spans:
+            found = indic_digits.read_digit_run(
+                crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)))
+            if found is None:
+                continue
+            number = OcrWord(normalize_text(found.text), found.confidence,
+                             (left + span_start, top, span_end - span_start + 1, height))
+            numbers.append(number)
+            at = words.index(replaced[0])
+            words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in replaced]
+            if replaced is covered:
+                break
+    return engine.Line(join_number_pieces(words, numbers, height))
+
+
+def join_number_pieces(words: list[OcrWord], numbers: list[OcrWord], height: int) -> list[OcrWord]:
+    """Numbers read in pieces (a wide gap inside "٠٧/٠٤/٢٠١٦") joined left to right where they stand
+    closer than a line height; digit runs are written left to right even in Arabic."""
+    pieces = sorted(numbers, key=lambda w: w.box[0])
+    joined: list[list[OcrWord]] = []
+    for piece in pieces:
+        if joined and piece.box[0] - (joined[-1][-1].box[0] + joined[-1][-1].box[2]) < height:
+            joined[-1].append(piece)
+        else:
+            joined.append([piece])
+    for group in (g for g in joined if len(g) > 1):
+        whole = OcrWord("".join(w.text for w in group), min(w.confidence for w in group),
+                        (group[0].box[0], group[0].box[1], group[-1].box[0] + group[-1].box[2] - group[0].box[0],
+                         group[0].box[3]))
+        at = min(words.index(w) for w in group)
+        words = [whole if i == at else w for i, w in enumerate(words) if i == at or w not in group]
+    return words
 
 
 def _latin_word(word: OcrWord) -> bool:

@@ -124,6 +124,8 @@ def read_digit_run(image: Image.Image, templates: Templates | None = None) -> Di
             return None
         text += label
         confidence = min(confidence, glyph_confidence)
+    # A label's colon or a full stop beside the number belongs to the sentence ("الراتب : ٦٠٠").
+    text = text.strip(":.")
     return DigitReading(text, round(confidence, 1)) if _plausible(text) else None
 
 
