@@ -27,9 +27,10 @@ _EVENED = np.clip(np.arange(256, dtype=np.float32)[:, None] / np.maximum(np.aran
                   * 255.0, 0, 255).astype(np.uint8).ravel()
 
 
-def otsu_threshold(gray: np.ndarray) -> int:
-    """The grey level that best splits ink from paper (Otsu's between-class variance)."""
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+def otsu_threshold(histogram: list[int]) -> int:
+    """The grey level that best splits ink from paper (Otsu's between-class variance), from an 8-bit
+    image's histogram (PIL's `histogram()`: a tenth of numpy's bincount time on a page)."""
+    hist = np.asarray(histogram, dtype=np.float64)
     prob = hist / max(hist.sum(), 1)
     weight = np.cumsum(prob)
     mean = np.cumsum(prob * np.arange(256))
@@ -38,8 +39,7 @@ def otsu_threshold(gray: np.ndarray) -> int:
 
 
 def ink_mask(image: Image.Image) -> np.ndarray:
-    gray = np.asarray(image)
-    return gray <= otsu_threshold(gray)
+    return np.asarray(image) <= otsu_threshold(image.histogram())
 
 
 def even_illumination(image: Image.Image) -> Image.Image:
