@@ -75,7 +75,10 @@ def page(browser, site):
 
 
 def wait_for_previews(page) -> None:
-    page.wait_for_function("[...document.querySelectorAll('img.page')].every(i => i.complete && i.naturalWidth > 100)")
+    # A function, not an expression: Playwright polls an expression with eval(), which the page's
+    # Content-Security-Policy (script-src 'self') forbids whenever the first check is not yet true.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.page')].every(i => i.complete && i.naturalWidth > 100)")
 
 
 def test_search_in_english_then_open_a_document_with_fields_checks_preview_and_audit(page):
