@@ -86,3 +86,18 @@ def test_a_labelled_printed_number_equal_to_the_mrz_number_is_agreement():
     assert check_number(mrz, page).outcome == "pass"
     page = PrintedPage(text="Passport No. A90006731", number_tokens=[], labeled_number="A90006731")
     assert check_number(mrz, page).outcome == "fail"
+
+
+def test_a_printed_number_one_digit_off_the_mrz_is_a_disagreement_whatever_ocr_confuses():
+    from pipeline.extraction.mrz import Mrz
+    from pipeline.extraction.passport import PrintedPage
+    from pipeline.validators.consistency import check_number
+
+    mrz = Mrz("TD3", [], "P", "EGY", "N25016275", "EGY", None, "F", None, "X", "Y")
+    for forged in ("N85016275", "N25016215", "N25816275"):
+        page = PrintedPage(text=f"Passport No.: {forged}", number_tokens=[forged], labeled_number=forged)
+        assert check_number(mrz, page).outcome == "fail", forged
+    # Letters read for digits are OCR, not forgery.
+    for misread in ("N25O16275", "N2SO16Z75", "NZ5016275"):
+        page = PrintedPage(text=f"Passport No.: {misread}", number_tokens=[misread], labeled_number=misread)
+        assert check_number(mrz, page).outcome == "pass", misread

@@ -9,8 +9,10 @@ from pipeline.extraction.normalise import edit_distance, fold
 from pipeline.extraction.passport import PrintedPage
 from pipeline.models import Check
 
-# Characters OCR confuses on the printed page; equal after folding counts as the same number.
-_CONFUSABLE = str.maketrans("OQDIL5SZ8B", "0001155228")
+# Letters OCR reads for digits on the printed page; equal after folding counts as the same number.
+# Only letters are folded, never one digit into another: a printed 8 where the MRZ has 2 is exactly
+# what a forger's edit looks like.
+_CONFUSABLE = str.maketrans("OQDILSZB", "00011528")
 
 
 def _same_number(a: str, b: str) -> bool:
