@@ -128,13 +128,14 @@ def _scanned_jpeg(path: Path, index: int, page: Any, size: tuple[float, float]) 
     except (pikepdf.PdfError, pikepdf.PasswordError):
         return None  # pdfium reads what pikepdf does not: render it
     try:
-        with Image.open(io.BytesIO(data)) as jpeg:
-            if jpeg.format != "JPEG" or jpeg.mode not in ("L", "RGB") or jpeg.size != (width, height):
-                return None
-            jpeg.draft("L", jpeg.size)
-            return jpeg.convert("L")
+        jpeg = Image.open(io.BytesIO(data))  # not closed: closing would free the decoded pixels
+        if jpeg.format != "JPEG" or jpeg.mode not in ("L", "RGB") or jpeg.size != (width, height):
+            return None
+        jpeg.draft("L", jpeg.size)
+        jpeg.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return None
+    return jpeg if jpeg.mode == "L" else jpeg.convert("L")
 
 
 def _open_pdf(path: Path) -> closing:
