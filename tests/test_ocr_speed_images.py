@@ -44,3 +44,16 @@ def test_image_drawn_inverted_is_rendered(tmp_path: Path):
     image = np.asarray(render_pdf_page(pdf, 0, 150, LIMIT), dtype=np.int16)
     assert image.mean() < 128  # white paper drawn black: pdfium's rendering, not the JPEG's pixels
     assert np.abs(image - _rendered(pdf, 150)).mean() < 1
+
+
+def test_page_with_an_annotation_is_rendered(tmp_path: Path):
+    pdf = scanned_pdf(tmp_path / "scan.pdf", [text_page(ENGLISH_LINES, size=(1240, 1754), font_px=40)], dpi=150)
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        stamp = doc.make_stream(b"0 g 0 0 200 100 re f")
+        stamp.BBox, stamp.Type, stamp.Subtype = [0, 0, 200, 100], pikepdf.Name.XObject, pikepdf.Name.Form
+        doc.pages[0].Annots = doc.make_indirect(pikepdf.Array([doc.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Stamp, Rect=[0, 0, 200, 100],
+            AP=pikepdf.Dictionary(N=stamp)))]))
+        doc.save(pdf)
+    image = np.asarray(render_pdf_page(pdf, 0, 150, LIMIT), dtype=np.int16)
+    assert image[-100:, :200].mean() < 64  # the stamp, drawn over the bottom-left corner

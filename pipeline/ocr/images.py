@@ -101,7 +101,8 @@ def _scanned_jpeg(path: Path, index: int, page: Any, size: tuple[float, float]) 
     import pypdfium2.raw as pdfium_c
 
     objects = list(page.get_objects(max_depth=1))
-    if page.get_rotation() or len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    if (page.get_rotation() or pdfium_c.FPDFPage_GetAnnotCount(page.raw)  # annotations are drawn too
+            or len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE):
         return None
     drawn = objects[0]
     a, b, c, d, _, _ = drawn.get_matrix().get()
