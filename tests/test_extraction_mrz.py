@@ -43,6 +43,13 @@ def test_ocr_lookalikes_in_digit_positions_are_repaired_when_check_digits_hold()
     assert "date_of_birth" in mrz.corrected and not mrz.guessed
 
 
+def test_an_8_read_as_e_in_a_date_is_repaired_when_its_check_digit_holds():
+    read_e = parse_mrz([TD3[0], TD3[1].replace("7408122F", "74OE122F")], today=TODAY)
+    assert read_e.date_of_birth == date(1974, 8, 12) and "date_of_birth" in read_e.corrected
+    wrong = parse_mrz([TD3[0], TD3[1].replace("7408122F", "74OE123F")], today=TODAY)
+    assert "date_of_birth" in wrong.failed  # E is an 8 only where the check digit says so
+
+
 def test_letter_digit_swap_in_document_number_is_kept_but_marked_as_guess():
     mrz = parse_mrz([TD3[0], TD3[1].replace("L898902C3", "L8989O2C3")], today=TODAY)
     assert mrz.valid and mrz.document_number == "L898902C3" and mrz.guessed == ["document_number"]

@@ -16,7 +16,7 @@ from datetime import date
 _WEIGHTS = (7, 3, 1)
 # Look-alikes OCR produces: what a letter probably was when a digit belongs there, and back.
 _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2", "S": "5",
-             "G": "6", "B": "8", "A": "4", "/": "7"}
+             "G": "6", "B": "8", "E": "8", "A": "4", "/": "7"}
 _SECOND_DIGIT = {"S": "8"}  # an S where a digit belongs is a 5 or, in OCR-B, an 8
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T", "/": "<"}
 # Only the closest pairs are tried where letters and digits may both occur (document numbers).
