@@ -35,7 +35,14 @@ def salary_kwd(raw: str | None) -> float | None:
 
 
 def _amount(text: str) -> float | None:
-    text = text.replace("٫", ".").replace(",", "").replace(" ", "")
+    text = text.replace("٫", ".").replace(" ", "")
+    groups = re.split(r"[,.]", text)
+    if len(groups) >= 3 and len(groups[-1]) == 3:
+        # Dinars are printed with three decimals ("1,200.000"): with two separators or more the last
+        # is the decimal point, whichever mark OCR read it as ("1,200,000").
+        text = "".join(groups[:-1]) + "." + groups[-1]
+    else:
+        text = text.replace(",", "")
     amount = round(float(text), 3)
     return amount or None  # a zero salary is a misread, not a value
 
