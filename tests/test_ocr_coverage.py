@@ -11,6 +11,7 @@ from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine
 from pipeline.ocr.document import (
     RereadBudget,
+    attach_row_values,
     join_number_pieces,
     read_indic_numbers,
     read_skipped_lines,
@@ -125,3 +126,23 @@ def test_pieces_of_one_number_are_joined_left_to_right_and_distant_numbers_are_n
     joined = join_number_pieces(words, [right, left, far], 40)
     assert [w.text for w in joined] == ["تاريخ", "07/04/2016", "12"]
     assert joined[1].confidence == 90.0 and joined[1].box == (100, 10, 175, 40)
+
+
+def _line(text: str, box: tuple[int, int, int, int]) -> engine.Line:
+    return engine.Line([OcrWord(text, 95.0, box)])
+
+
+def test_a_label_with_nothing_after_its_colon_gets_the_value_printed_beside_it_in_another_column():
+    label = _line("اسم العامل :", (1000, 100, 300, 40))
+    title, below = _line("عقد عمل", (1100, 20, 200, 40)), _line("المهنة : محاسب", (950, 180, 350, 40))
+    name = _line("Leila Reyes", (100, 104, 220, 34))
+    joined = attach_row_values(engine.Reading([title, label, below, name]))
+    assert [line.text for line in joined.lines] == ["عقد عمل", "اسم العامل : Leila Reyes", "المهنة : محاسب"]
+
+
+def test_no_value_is_attached_from_another_row_or_when_two_lines_could_be_it():
+    label = _line("اسم العامل :", (1000, 100, 300, 40))
+    lower = engine.Reading([label, _line("Leila Reyes", (100, 150, 220, 34))])
+    assert attach_row_values(lower).text == lower.text
+    two = engine.Reading([label, _line("Leila", (100, 104, 100, 34)), _line("Reyes", (500, 104, 100, 34))])
+    assert attach_row_values(two).text == two.text

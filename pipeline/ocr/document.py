@@ -228,6 +228,7 @@ def ocr_page(job: PageJob) -> PageText:
         reading = read_indic_numbers(image, reading)
         reading = reread_foreign_words(image, reading, job.languages, budget)
         reading = reread_weak_lines(image, reading, job.languages, budget)
+        reading = attach_row_values(reading)
         mrz = read_mrz(image, reading.lines, unsure=reading.confidence < REORIENT_BELOW)
     return PageText(
         number=job.number,
@@ -258,6 +259,32 @@ def read_line(image: Image.Image, languages: str) -> engine.Reading:
             if reading.words and (not best.words or reading.confidence > best.confidence):
                 best = reading
     return best
+
+
+def attach_row_values(reading: engine.Reading) -> engine.Reading:
+    """A line that ends in a label's colon with nothing after it gets the line printed beside it on the
+    same row, in another column: layout analysis reads columns one after the other, so a Latin name set
+    left of its Arabic label ("اسم العامل :" ... "Leila Reyes") would otherwise come out far from it."""
+    lines = list(reading.lines)
+    for line in list(lines):
+        if line not in lines or not line.text.rstrip().endswith(":"):
+            continue
+        beside = [other for other in lines if other is not line and not other.text.rstrip().endswith(":")
+                  and _same_row(line.box, other.box) and _apart(line.box, other.box)]
+        if len(beside) == 1:
+            lines.remove(beside[0])
+            lines[lines.index(line)] = engine.Line(line.words + beside[0].words)
+    return engine.Reading(lines)
+
+
+def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Boxes whose vertical spans overlap by at least half the shorter one."""
+    overlap = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3], b[3])
+
+
+def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]
 
 
 def reread_weak_lines(
