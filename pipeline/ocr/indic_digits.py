@@ -64,6 +64,11 @@ class Templates:
     classes: tuple[str, ...]
     starts: np.ndarray
 
+    @functools.cached_property
+    def squared_norms(self) -> np.ndarray:
+        """Each row's squared length, for the distances of every read (computed once, not per call)."""
+        return (self.features**2).sum(axis=1)
+
 
 @dataclass(frozen=True)
 class _Glyph:
@@ -404,7 +409,7 @@ def _classify(features: np.ndarray, templates: Templates) -> list[tuple[str | No
     if not templates.classes:
         return [(None, 0.0)] * len(features)
     squared = ((features**2).sum(axis=1)[:, None] - 2 * features @ templates.features.T
-               + (templates.features**2).sum(axis=1)[None, :])
+               + templates.squared_norms[None, :])
     per_class = np.sqrt(np.maximum(np.minimum.reduceat(squared, templates.starts, axis=1), 0))
     results: list[tuple[str | None, float]] = []
     for row in per_class.tolist():
