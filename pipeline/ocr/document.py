@@ -50,6 +50,7 @@ INDIC_RUN_GAP = 0.45
 # A word read at least this confidently (a Latin number, an Arabic word) is not offered to the
 # Arabic-Indic digit reader.
 INDIC_TRUSTED = 90.0
+ARABIC_WORD_FAIR = 60.0
 LATIN_WORD_FAIR = 70.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
@@ -461,10 +462,13 @@ def _latin_text(word: OcrWord) -> bool:
 
 
 def _read_surely(word: OcrWord) -> bool:
-    """A confident Latin number, or a confident Arabic word of three letters or more."""
-    if word.confidence < INDIC_TRUSTED:
-        return False
-    return bool(_NUMBER.fullmatch(word.text)) or sum("\u0621" <= c <= "\u064a" for c in word.text) >= 3
+    """Not a digit run in disguise: punctuation, a confident Latin number, or an Arabic word of three
+    letters or more read fairly well (a digit run misread as Arabic comes out as short, unsure words)."""
+    if not any(c.isalnum() for c in word.text):
+        return True
+    if _NUMBER.fullmatch(word.text):
+        return word.confidence >= INDIC_TRUSTED
+    return sum("\u0621" <= c <= "\u064a" for c in word.text) >= 3 and word.confidence >= ARABIC_WORD_FAIR
 
 
 def _is_subsequence(part: list[str], whole: list[str]) -> bool:
