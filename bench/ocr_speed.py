@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.models import TextResult
-from pipeline.ocr import DocumentRequest, document, engine, preprocess, read_documents
+from pipeline.ocr import DocumentRequest, engine, preprocess, read_documents, second_readings
 from pipeline.ocr.document import PageJob, ocr_page
 from pipeline.ocr.images import load_image, render_pdf_page
 from pipeline.settings import Settings, get_settings, settings_with
@@ -110,13 +110,12 @@ def first_reading_only() -> Iterator[None]:
     """The text stage with its second readings off (skipped ink, numbers, other-script words, weak
     lines: the per-page re-read budget; Arabic-Indic numbers): what it costs around its one page read.
     Workers are forked, so they inherit the switch."""
-    saved = document.MAX_REREADS_PER_PAGE, document.read_indic_numbers
-    document.MAX_REREADS_PER_PAGE = 0
-    document.read_indic_numbers = lambda image, reading: reading
+    saved = second_readings.improve
+    second_readings.improve = lambda image, reading, languages: reading
     try:
         yield
     finally:
-        document.MAX_REREADS_PER_PAGE, document.read_indic_numbers = saved
+        second_readings.improve = saved
 
 
 def _first_reading(files: list[Path], workers: int) -> tuple[float, int]:

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine
-from pipeline.ocr.document import (
+from pipeline.ocr.second_readings import (
     RereadBudget,
     attach_row_values,
     join_number_pieces,

@@ -30,7 +30,6 @@ from pipeline.ocr.errors import OcrError
 PSM_AUTO = 3  # full layout analysis: columns, blocks, then lines
 PSM_BLOCK = 6  # one uniform block of text
 PSM_SINGLE_LINE = 7
-PSM_SINGLE_WORD = 8
 PSM_RAW_LINE = 13  # one line, bypassing layout analysis (which sometimes drops a whole line)
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 

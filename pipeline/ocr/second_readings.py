@@ -1,0 +1,353 @@
+"""Second readings of a page: what the first Tesseract page read got wrong or left out, read again.
+
+Lines the layout analysis skipped, numbers the Arabic model cut short, words read in the wrong script,
+Arabic-Indic digits (which Tesseract's Arabic model cannot read), weak lines, and label values printed
+beside their label in another column. Tesseract runs share one budget per page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PIL import Image
+
+from pipeline.models import OcrWord
+from pipeline.ocr import coverage, engine, indic_digits, preprocess
+from pipeline.ocr.arabic import normalize_text
+from pipeline.ocr.mrz import looks_like_mrz
+
+# Crops are padded with white before Tesseract reads them alone.
+LINE_PADDING = 20
+# Tesseract models for languages written in Arabic script.
+ARABIC_SCRIPT_MODELS = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "kur_ara", "Arabic"})
+# A page line read below this confidence is read again with its own script's models only.
+REREAD_LINE_BELOW = 80.0
+# Second readings (skipped ink, weak lines, words in the other script) a page may spend: a busy photo
+# has dozens of weak lines, and reading them all again costs seconds for little.
+MAX_REREADS_PER_PAGE = 20
+# A word in the other script than its line's, read at least this confidently, is taken as written;
+# one read less surely is replaced by its line's script's reading if that is at least this confident.
+FOREIGN_WORD_TRUSTED = 90.0
+FOREIGN_WORD_MIN_CONFIDENCE = 25.0
+# A number (ASCII digits, perhaps with date separators) as a word of a page read.
+_NUMBER = re.compile(r"[0-9][0-9/.\-:]*")
+_NUMBER_ALPHABET = "0123456789/-.:"
+DIGIT_REREAD_MIN_CONFIDENCE = 80.0
+# Inside a number, digits stand closer than this many line heights; words stand further apart.
+INDIC_RUN_GAP = 0.45
+# A word read at least this confidently (a Latin number, an Arabic word) is not offered to the
+# Arabic-Indic digit reader.
+INDIC_TRUSTED = 90.0
+ARABIC_WORD_FAIR = 60.0
+LATIN_WORD_FAIR = 70.0
+# A line found in ink the page read skipped is kept only when read at least this confidently
+# (the skipped ink may be a stamp, a signature or a logo).
+UNREAD_LINE_MIN_CONFIDENCE = 50.0
+
+
+@dataclass
+class RereadBudget:
+    """Tesseract runs left for second readings of one page."""
+
+    left: int
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
+    """Every second reading, most useful first as the budget may run out: lost lines, then numbers,
+    then single words and weak lines; last, label values from the same row."""
+    budget = RereadBudget(MAX_REREADS_PER_PAGE)
+    reading = read_skipped_lines(image, reading, languages, budget)
+    reading = reread_digit_words(image, reading, languages, budget)
+    reading = read_indic_numbers(image, reading)
+    reading = reread_foreign_words(image, reading, languages, budget)
+    reading = reread_weak_lines(image, reading, languages, budget)
+    return attach_row_values(reading)
+
+
+def attach_row_values(reading: engine.Reading) -> engine.Reading:
+    """A line that ends in a label's colon with nothing after it gets the line printed beside it on the
+    same row, in another column: layout analysis reads columns one after the other, so a Latin name set
+    left of its Arabic label ("اسم العامل :" ... "Leila Reyes") would otherwise come out far from it."""
+    lines = list(reading.lines)
+    for line in list(lines):
+        if line not in lines or not line.text.rstrip().endswith(":"):
+            continue
+        beside = [other for other in lines if other is not line and not other.text.rstrip().endswith(":")
+                  and _same_row(line.box, other.box) and _apart(line.box, other.box)]
+        if len(beside) == 1:
+            lines.remove(beside[0])
+            lines[lines.index(line)] = engine.Line(line.words + beside[0].words)
+    return engine.Reading(lines)
+
+
+def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Boxes whose vertical spans overlap by at least half the shorter one."""
+    overlap = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3], b[3])
+
+
+def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]
+
+
+def reread_weak_lines(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
+    """Read again, with only its own script's models, each line the page read was unsure of; keep
+    whichever reading of the line is more confident. Mixed-language models put Latin look-alikes into
+    hard Arabic lines (and back); clean lines are left alone, so clean pages cost nothing extra."""
+    lines = []
+    for line in reading.lines:
+        focused = script_languages(languages, line.text)
+        if line.confidence >= REREAD_LINE_BELOW or focused == languages or not budget.take():
+            lines.append(line)
+            continue
+        left, top, width, height = line.box
+        margin = max(2, height // 4)
+        again = _read_as_line(image, (left - margin, top - margin, left + width + margin, top + height + margin),
+                              focused, engine.PSM_SINGLE_LINE)
+        better = again.words and again.confidence > line.confidence
+        lines.append(engine.Line(again.words) if better else line)
+    return engine.Reading(lines)
+
+
+def reread_foreign_words(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
+    """Read again, alone and with its line's script's models, each word written in the other script:
+    mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle", "اسم" ->
+    "el"). The line's script wins when the mixed reading was unsure of the word and the focused
+    models read only letters of that script there, not at a guess; the two confidences are not
+    compared (the right Arabic reading often scores lower than the wrong Latin one). A Latin name
+    or code stays: read surely, or read by the Arabic model as noise at confidence near 0."""
+    lines = []
+    for line in reading.lines:
+        focused = script_languages(languages, line.text)
+        if focused == languages:
+            lines.append(line)
+            continue
+        words: list[OcrWord] = []
+        for word in line.words:
+            if (word.confidence >= FOREIGN_WORD_TRUSTED or not any(c.isalpha() for c in word.text)
+                    or script_languages(languages, word.text) == focused or not budget.take()):
+                words.append(word)
+                continue
+            left, top, width, height = word.box
+            # Room for dots and marks above and below, none beside: neighbouring words must stay out.
+            margin = max(2, height // 4)
+            again = _read_as_line(image, (left - 2, top - margin, left + width + 2, top + height + margin),
+                                  focused, engine.PSM_SINGLE_LINE)
+            # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
+            # them is theirs already.
+            others = [w.box for w in line.words if w is not word]
+            own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
+            words.extend(own if _plausibly_in_script(own, focused) else [word])
+        lines.append(engine.Line(words))
+    return engine.Reading(lines)
+
+
+def _plausibly_in_script(words: list[OcrWord], languages: str) -> bool:
+    """A reading made only of letters of `languages`' script (two or more, no digits or marks) and not
+    a guess: the Arabic model reads a Latin name as Arabic-looking noise at confidence near 0."""
+    text = "".join(w.text for w in words)
+    arabic = all(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+"))
+    letters = [c for c in text if c.isalpha() and (("\u0600" <= c <= "\u06ff") == arabic)]
+    return (len(letters) >= 2 and len(letters) == len(text)
+            and engine.Line(words).confidence >= FOREIGN_WORD_MIN_CONFIDENCE)
+
+
+def reread_digit_words(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
+    """Read again, with the Latin model held to digits and date separators, each number in an Arabic
+    line: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
+    it is a number holding every digit the first one had, in order, read confidently."""
+    latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
+    if not latin or latin == languages:
+        return reading
+    lines = []
+    for line in reading.lines:
+        if script_languages(languages, line.text) == latin:
+            lines.append(line)
+            continue
+        words: list[OcrWord] = []
+        for word in line.words:
+            if not _NUMBER.fullmatch(word.text) or not budget.take():
+                words.append(word)
+                continue
+            left, top, width, height = word.box
+            margin = max(2, height // 4)
+            again = _read_as_line(image, (left - 2, top - margin, left + width + 2, top + height + margin),
+                                  latin, engine.PSM_SINGLE_LINE, whitelist=_NUMBER_ALPHABET)
+            text = "".join(w.text for w in again.words)
+            keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
+            better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
+            words.append(OcrWord(text, round(again.confidence, 2), word.box) if better else word)
+        lines.append(engine.Line(words))
+    return engine.Reading(lines)
+
+
+def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Reading:
+    """Read Arabic-Indic digit runs with our own reader (`indic_digits`): Tesseract's Arabic model has
+    no ٢-٩ and turns "٦٤١٧١٤٧" into "عه" or "VENVIVEYV", split into words at random. Each Arabic line
+    is cut into runs of ink at word gaps; a run not read confidently as a Latin number or Arabic words
+    is offered to the reader, and a run it is sure of replaces the words it covers."""
+    lines = []
+    for line in reading.lines:
+        english = not any("\u0600" <= c <= "\u06ff" for c in line.text) and any(map(_latin_word, line.words))
+        if english or all(_read_surely(w) for w in line.words) or looks_like_mrz(line.text):
+            lines.append(line)
+        else:
+            lines.append(_read_numbers_in_line(image, line))
+    return engine.Reading(lines)
+
+
+def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
+    box_left, top, width, height = line.box
+    margin = max(2, height // 4)
+    # Tesseract's boxes around a misread run often stop short of its first or last digit.
+    left = max(0, box_left - height // 2)
+    crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
+                       min(image.height, top + height + margin)))
+    words = list(line.words)
+    numbers: list[OcrWord] = []
+    for start, end in coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height):
+        covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
+        if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
+            continue
+        # The run as cut, else (a number set close to a word) each unsure word it covers alone.
+        spans = [((start, end), covered)] + ([((w.box[0] - left, w.box[0] + w.box[2] - left), [w])
+                                              for w in covered if not _read_surely(w)] if len(covered) > 1 else [])
+        for (span_start, span_end), replaced in spans:
+            found = indic_digits.read_digit_run(
+                crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)))
+            if found is None:
+                continue
+            number = OcrWord(normalize_text(found.text), found.confidence,
+                             (left + span_start, top, span_end - span_start + 1, height))
+            numbers.append(number)
+            at = words.index(replaced[0])
+            words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in replaced]
+            if replaced is covered:
+                break
+    return engine.Line(join_number_pieces(words, numbers, height))
+
+
+def join_number_pieces(words: list[OcrWord], numbers: list[OcrWord], height: int) -> list[OcrWord]:
+    """Numbers read in pieces (a wide gap inside "٠٧/٠٤/٢٠١٦") joined left to right where they stand
+    closer than a line height; digit runs are written left to right even in Arabic."""
+    pieces = sorted(numbers, key=lambda w: w.box[0])
+    joined: list[list[OcrWord]] = []
+    for piece in pieces:
+        if joined and piece.box[0] - (joined[-1][-1].box[0] + joined[-1][-1].box[2]) < height:
+            joined[-1].append(piece)
+        else:
+            joined.append([piece])
+    for group in (g for g in joined if len(g) > 1):
+        whole = OcrWord("".join(w.text for w in group), min(w.confidence for w in group),
+                        (group[0].box[0], group[0].box[1], group[-1].box[0] + group[-1].box[2] - group[0].box[0],
+                         group[0].box[3]))
+        at = min(words.index(w) for w in group)
+        words = [whole if i == at else w for i, w in enumerate(words) if i == at or w not in group]
+    return words
+
+
+def _latin_word(word: OcrWord) -> bool:
+    """A Latin word read fairly well."""
+    return word.confidence >= LATIN_WORD_FAIR and sum(c.isascii() and c.isalpha() for c in word.text) >= 3
+
+
+def _latin_text(word: OcrWord) -> bool:
+    """A Latin word in lower or mixed case read fairly well (a name, a unit): digit runs misread as
+    Latin come out as capitals and digits ("VENVIVEYV", "TEWIEV")."""
+    return _latin_word(word) and sum(c.isascii() and c.islower() for c in word.text) >= 2
+
+
+def _read_surely(word: OcrWord) -> bool:
+    """Not a digit run in disguise: punctuation, a confident Latin number, or an Arabic word of three
+    letters or more read fairly well (a digit run misread as Arabic comes out as short, unsure words)."""
+    if not any(c.isalnum() for c in word.text):
+        return True
+    if _NUMBER.fullmatch(word.text):
+        return word.confidence >= INDIC_TRUSTED
+    return sum("\u0621" <= c <= "\u064a" for c in word.text) >= 3 and word.confidence >= ARABIC_WORD_FAIR
+
+
+def _is_subsequence(part: list[str], whole: list[str]) -> bool:
+    rest = iter(whole)
+    return all(c in rest for c in part)
+
+
+def read_skipped_lines(
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+) -> engine.Reading:
+    """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
+    (again with its own script's models when unsure), and put each line found after the line above it
+    in its column.
+    A run the line mode reads as nothing is read again without layout analysis (PSM 13)."""
+    height = preprocess.line_height(image)
+    if not height or not reading.lines:
+        return reading
+    lines = list(reading.lines)
+    for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
+        if not budget.take():
+            break
+        psm = engine.PSM_SINGLE_LINE
+        best = _read_as_line(image, region, languages, psm)
+        if not best.words and budget.take():
+            psm = engine.PSM_RAW_LINE
+            best = _read_as_line(image, region, languages, psm)
+        focused = script_languages(languages, best.text)
+        if best.confidence < REREAD_LINE_BELOW and focused != languages and budget.take():
+            again = _read_as_line(image, region, focused, psm)
+            best = again if again.words and again.confidence >= best.confidence else best
+        if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
+            # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
+            number = indic_digits.read_digit_run(image.crop(region))
+            if number is None:
+                continue
+            width, height = region[2] - region[0], region[3] - region[1]
+            best = engine.Reading([engine.Line([OcrWord(normalize_text(number.text), number.confidence,
+                                                        (region[0], region[1], width, height))])])
+        lines.insert(_place(lines, region), engine.Line(best.words))
+    return engine.Reading(lines)
+
+
+def _read_as_line(
+    image: Image.Image, box: tuple[int, int, int, int], languages: str, psm: int, whitelist: str | None = None
+) -> engine.Reading:
+    """One line of text inside `box` (left, top, right, bottom), read alone; boxes in page pixels."""
+    origin = (max(0, box[0]), max(0, box[1]))
+    crop = image.crop((*origin, min(image.width, box[2]), min(image.height, box[3])))
+    return engine.read(preprocess.pad(crop, LINE_PADDING), languages, psm, whitelist).to_original(
+        1.0, LINE_PADDING, origin)
+
+
+
+def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:
+    """Where a line found at `region` goes in reading order: after the nearest line above it that shares
+    its columns, else before the first such line below it, else last."""
+    def shares_columns(line: engine.Line) -> bool:
+        left, _, width, _ = line.box
+        return left < region[2] and region[0] < left + width
+
+    above = [(line.box[1], i) for i, line in enumerate(lines) if shares_columns(line) and line.box[1] < region[1]]
+    if above:
+        return max(above)[1] + 1
+    below = [i for i, line in enumerate(lines) if shares_columns(line)]
+    return min(below) if below else len(lines)
+
+
+def script_languages(languages: str, sample: str) -> str:
+    """The subset of `languages` for the script most of `sample`'s letters are in (all if unsure)."""
+    arabic = sum("\u0600" <= c <= "\u06ff" for c in sample)
+    latin = sum(c.isascii() and c.isalpha() for c in sample)
+    wanted = [lang for lang in languages.split("+") if (lang in ARABIC_SCRIPT_MODELS) == (arabic >= latin)]
+    return "+".join(wanted) or languages
