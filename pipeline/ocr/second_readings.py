@@ -109,10 +109,7 @@ def reread_weak_lines(
         if line.confidence >= REREAD_LINE_BELOW or focused == languages or not budget.take():
             lines.append(line)
             continue
-        left, top, width, height = line.box
-        margin = max(2, height // 4)
-        again = _read_as_line(image, (left - margin, top - margin, left + width + margin, top + height + margin),
-                              focused, engine.PSM_SINGLE_LINE)
+        again = _read_as_line(image, _around(line.box), focused, engine.PSM_SINGLE_LINE)
         better = again.words and again.confidence > line.confidence
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
@@ -139,11 +136,7 @@ def reread_foreign_words(
                     or script_languages(languages, word.text) == focused or not budget.take()):
                 words.append(word)
                 continue
-            left, top, width, height = word.box
-            # Room for dots and marks above and below, none beside: neighbouring words must stay out.
-            margin = max(2, height // 4)
-            again = _read_as_line(image, (left - 2, top - margin, left + width + 2, top + height + margin),
-                                  focused, engine.PSM_SINGLE_LINE)
+            again = _read_as_line(image, _around(word.box, beside=2), focused, engine.PSM_SINGLE_LINE)
             # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
             # them is theirs already.
             others = [w.box for w in line.words if w is not word]
@@ -182,10 +175,8 @@ def reread_digit_words(
             if not _NUMBER.fullmatch(word.text) or not budget.take():
                 words.append(word)
                 continue
-            left, top, width, height = word.box
-            margin = max(2, height // 4)
-            again = _read_as_line(image, (left - 2, top - margin, left + width + 2, top + height + margin),
-                                  latin, engine.PSM_SINGLE_LINE, whitelist=_NUMBER_ALPHABET)
+            again = _read_as_line(image, _around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE,
+                                  whitelist=_NUMBER_ALPHABET)
             text = "".join(w.text for w in again.words)
             keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
             better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
@@ -318,6 +309,16 @@ def read_skipped_lines(
                                                         (region[0], region[1], width, height))])])
         lines.insert(_place(lines, region), engine.Line(best.words))
     return engine.Reading(lines)
+
+
+def _around(box: tuple[int, int, int, int], beside: int | None = None) -> tuple[int, int, int, int]:
+    """A word's or line's box (left, top, width, height) as a crop (left, top, right, bottom), with room
+    above and below for dots and marks; a single word gets only `beside` pixels at its sides, so its
+    neighbours stay out."""
+    left, top, width, height = box
+    margin = max(2, height // 4)
+    side = margin if beside is None else beside
+    return left - side, top - margin, left + width + side, top + height + margin
 
 
 def _read_as_line(
