@@ -20,6 +20,18 @@ def test_miscounted_trailing_filler_is_fitted_to_the_standard_length():
     assert mrz_lines([long, SPECIMEN_MRZ[1]]) == SPECIMEN_MRZ
 
 
+def test_a_short_name_line_that_lost_most_of_its_filler_is_still_the_zone_and_is_padded():
+    data = "Z5083084<3SYR8302227F3308154<<<<<<<<<<<<<<<2"
+    name = "P<SYRREYES<<GRACE" + "<" * 27
+    assert mrz_lines(["D15/08/2033", name[:23], data]) == [name, data]
+
+
+def test_a_data_line_far_from_its_length_is_left_for_the_check_digits_to_judge():
+    data = "Z5083084<3SYR8302227F3308154<<<<<<<<<<<<<<<2"
+    assert mrz_lines(["P<SYRREYES<<GRACE" + "<" * 27, data[:36] + "<<"]) == ["P<SYRREYES<<GRACE" + "<" * 27,
+                                                                            data[:36] + "<<"]
+
+
 def test_ordinary_text_is_not_an_mrz():
     assert not looks_like_mrz("Employer: Gulf Trading Company, Kuwait City 2024")
     assert mrz_lines(["EMPLOYMENT CONTRACT", "Monthly salary: 450 KWD"]) is None

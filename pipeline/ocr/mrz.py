@@ -7,6 +7,8 @@ alphabet (OCR-B has no Arabic and no lower case), which fixes most `<` and O/0 c
 
 from __future__ import annotations
 
+import re
+
 from PIL import Image
 
 from pipeline.ocr.engine import MRZ_ALPHABET, PSM_AUTO, PSM_BLOCK, Line, read
@@ -32,18 +34,26 @@ def _compact(text: str) -> str:
     return "".join(text.split()).upper().translate(str.maketrans(_FILLER_LOOKALIKES, "<" * len(_FILLER_LOOKALIKES)))
 
 
+# The start of a name line (TD3/TD2): document code, issuing state, surname, then the `<<` that ends it.
+# A short name's line is mostly filler, which OCR often cuts short, so it is recognised by this start.
+_NAME_LINE = re.compile(r"[PIACV][A-Z<][A-Z<]{3}[A-Z]+(<[A-Z]+)*<<")
+
+
 def looks_like_mrz(text: str) -> bool:
-    """A line that could be an MRZ line: long, almost only A-Z 0-9 <, with filler characters."""
+    """A line that could be an MRZ line: long (or a name line's start), almost only A-Z 0-9 <, with
+    filler characters."""
     compact = _compact(text)
-    if len(compact) < 25 or compact.count("<") < 2:
+    if compact.count("<") < 2 or (len(compact) < 25 and not _NAME_LINE.match(compact)):
         return False
     return sum(c in MRZ_ALPHABET for c in compact) >= 0.9 * len(compact)
 
 
-def _fit_filler(line: str, target: int) -> str:
-    """OCR cannot count long runs of `<`: a line a few characters off the zone's length that ends in
-    filler gets its trailing filler padded or trimmed to that length."""
-    if 0 < abs(len(line) - target) <= 3 and line.endswith("<") and len(line.rstrip("<")) <= target:
+def _fit_filler(line: str, target: int, names: bool) -> str:
+    """OCR cannot count long runs of `<`: a line ending in filler gets its trailing filler padded or
+    trimmed to the zone's length; a line with check digits only when it is a few characters off, a
+    name line (no check digit covers it) however much filler was lost."""
+    off = len(line) - target
+    if off and line.endswith("<") and len(line.rstrip("<")) <= target and (abs(off) <= 3 or (names and off < 0)):
         return line.rstrip("<").ljust(target, "<")
     return line
 
@@ -56,9 +66,11 @@ def mrz_lines(texts: list[str]) -> list[str] | None:
         return None
     # The zone's length: the standard length nearest its longest line (the one least likely cut short).
     target = min(MRZ_LENGTHS, key=lambda n: abs(max(len(line) for line in found) - n))
-    found = [_fit_filler(line, target) for line in found]
     count = 3 if len(found) >= 3 and all(abs(len(line) - 30) <= 3 for line in found[-3:]) else 2
-    return found[-count:]
+    zone = found[-count:]
+    # TD1's names are its last line; TD2's and TD3's their first.
+    names = count - 1 if count == 3 else 0
+    return [_fit_filler(line, target, i == names) for i, line in enumerate(zone)]
 
 
 def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> list[str] | None:
