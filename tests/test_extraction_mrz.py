@@ -102,3 +102,11 @@ def test_realignments_agreeing_on_dates_but_not_the_number_give_dates_and_no_num
     mrz = parse_mrz(lines, today=TODAY)
     assert (mrz.date_of_birth, mrz.expiry_date, mrz.nationality) == (date(1985, 1, 1), date(2023, 1, 14), "CAN")
     assert mrz.document_number == "" and "document_number" in mrz.failed
+
+
+def test_a_z_read_as_7_in_a_document_number_is_repaired_only_as_a_guess():
+    number = "Z5083084"
+    line2 = f"{number}<{check_digit(number + '<')}IND0210029F3309287<<<<<<<<<<<<<<<0"
+    line2 = line2[:-1] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    read_7 = parse_mrz(["P<INDSHARMA<<LEILA<<<<<<<<<<<<<<<<<<<<<<<<<<", line2.replace("Z5", "75", 1)], today=TODAY)
+    assert read_7.document_number == number and read_7.guessed == ["document_number"]

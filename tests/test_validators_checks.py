@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pipeline.extraction.mrz import parse_mrz
+from pipeline.extraction.mrz import check_digit, parse_mrz
 from pipeline.extraction.passport import printed_page
 from pipeline.models import PageText, TextResult, status_from_checks
 from pipeline.validators.consistency import check_mrz_matches_page
@@ -63,6 +63,16 @@ def test_tampered_printed_number_or_date_rejects():
     assert number.outcome == "fail" and number.severity == "reject" and "L898912C3" in number.detail
     birth = check_mrz_matches_page(mrz, _page(birth="12/08/1975"))[1]
     assert birth.outcome == "fail" and birth.severity == "reject"
+
+
+def test_letters_read_as_digits_on_the_printed_page_match_but_one_digit_never_matches_another():
+    number = "Z5083084"
+    mrz = parse_mrz(["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                     f"{number}<{check_digit(number + '<')}" + MRZ[1][10:]], today=TODAY)
+    for read in ("Z5083084", "25083084", "75083084"):
+        assert check_mrz_matches_page(mrz, _page(number=read))[0].outcome == "pass", read
+    for forged in ("Z5083087", "Z5088084"):
+        assert check_mrz_matches_page(mrz, _page(number=forged))[0].severity == "reject", forged
 
 
 def test_unreadable_printed_number_needs_review_not_a_pass():

@@ -20,8 +20,8 @@ _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1
 _SECOND_DIGIT = {"S": "8"}  # an S where a digit belongs is a 5 or, in OCR-B, an 8
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T", "/": "<"}
 # Only the closest pairs are tried where letters and digits may both occur (document numbers).
-_ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z",
-                "D": "0", "Q": "0"}
+_ALNUM_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "27", "2": "Z",
+                "7": "Z", "D": "0", "Q": "0"}
 _MAX_SWAPS = 6  # any swap is reported as a guess, so more swaps cost certainty, never safety
 FILLER_LOOKALIKES = "KXSZCE«‹"
 _FILLER_LIKELY = "KXZC<"  # letters that rarely end a name in a run
@@ -138,7 +138,7 @@ def _digit_options(char: str) -> str:
 def _alnum_options(char: str) -> list[str]:
     if char == "/":  # never an MRZ character: a 7 or a filler, whichever the check digit accepts
         return ["7", "<"]
-    return [char, _ALNUM_SWAPS[char]] if char in _ALNUM_SWAPS else [char]
+    return [char, *_ALNUM_SWAPS.get(char, "")]
 
 
 def _repair_checked(value: str, digit: str, kinds: str,

@@ -13,10 +13,14 @@ from pipeline.models import Check
 # Only letters are folded, never one digit into another: a printed 8 where the MRZ has 2 is exactly
 # what a forger's edit looks like.
 _CONFUSABLE = str.maketrans("OQDILSZB", "00011528")
+# A serif Z is also read as 7 (it is still a letter against a digit, never a digit against a digit).
+_ALSO_CONFUSABLE = {frozenset("Z7")}
 
 
 def _same_number(a: str, b: str) -> bool:
-    return a.translate(_CONFUSABLE) == b.translate(_CONFUSABLE)
+    return len(a) == len(b) and all(
+        x.translate(_CONFUSABLE) == y.translate(_CONFUSABLE) or frozenset(x + y) in _ALSO_CONFUSABLE
+        for x, y in zip(a, b, strict=True))
 
 
 def check_number(mrz: Mrz, page: PrintedPage) -> Check:
