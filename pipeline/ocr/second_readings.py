@@ -347,8 +347,11 @@ def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:
 
 
 def script_languages(languages: str, sample: str) -> str:
-    """The subset of `languages` for the script most of `sample`'s letters are in (all if unsure)."""
+    """The subset of `languages` for the script most of `sample`'s letters are in (all if unsure).
+    Without letters, Arabic-Indic digits are Arabic script and ASCII digits Latin (a passport number
+    whose letters the page read lost is read again by the Latin model, not the Arabic one)."""
     arabic = sum("\u0600" <= c <= "\u06ff" for c in sample)
-    latin = sum(c.isascii() and c.isalpha() for c in sample)
+    latin = sum(c.isascii() and c.isalpha() for c in sample) or (not arabic and any(c.isascii() and c.isdigit()
+                                                                                  for c in sample))
     wanted = [lang for lang in languages.split("+") if (lang in ARABIC_SCRIPT_MODELS) == (arabic >= latin)]
     return "+".join(wanted) or languages
