@@ -1,6 +1,9 @@
-"""Which of the page's models read a line again: those of the script the line is written in."""
+"""Lines read again with the models of the script they are written in: which script, and when."""
 
-from pipeline.ocr.second_readings import script_languages
+from pipeline.models import OcrWord
+from pipeline.ocr import engine, fold_for_matching
+from pipeline.ocr.second_readings import REREAD_LINE_BELOW, RereadBudget, reread_weak_lines, script_languages
+from tests.fixtures.pages import text_page
 
 
 def test_a_line_is_read_again_with_its_scripts_models():
@@ -14,3 +17,16 @@ def test_a_line_of_ascii_digits_only_is_latin_and_of_arabic_indic_digits_arabic(
     # reads it again, the Arabic one cannot.
     assert script_languages("ara+eng", "2 0") == "eng"
     assert script_languages("ara+eng", "٠٢/٠٤/٢٠٢٥") == "ara"
+
+
+def test_an_arabic_line_holding_an_unsure_latin_word_is_read_again_whole_with_the_arabic_model():
+    image = text_page(["اسم الأب : علي خالد الشمري"], size=(2480, 300))
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    (line,) = reading.lines
+    assert line.confidence >= REREAD_LINE_BELOW  # confident enough as a line not to be read again for that
+    # As the mixed models read "علي" in some fonts: a Latin look-alike, read unsurely.
+    garbled = engine.Reading([engine.Line([OcrWord("de:", 74.0, w.box) if w.text in ("علي", "على") else w
+                                           for w in line.words])])
+    assert "de:" in garbled.text
+    again = reread_weak_lines(image, garbled, "ara+eng", RereadBudget(6))
+    assert fold_for_matching(again.text).split() == fold_for_matching("اسم الأب : علي خالد الشمري").split()

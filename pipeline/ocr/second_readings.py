@@ -100,13 +100,17 @@ def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
 def reread_weak_lines(
     image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
 ) -> engine.Reading:
-    """Read again, with only its own script's models, each line the page read was unsure of; keep
-    whichever reading of the line is more confident. Mixed-language models put Latin look-alikes into
-    hard Arabic lines (and back); clean lines are left alone, so clean pages cost nothing extra."""
+    """Read again, with only its own script's models, each line the page read was unsure of (as a whole,
+    or of a word it put in the other script); keep whichever reading of the line is more confident.
+    Mixed-language models put Latin look-alikes into hard Arabic lines (and back), and one such word
+    is often better read with its neighbours than alone; clean lines are left alone, so clean pages
+    cost nothing extra."""
     lines = []
     for line in reading.lines:
         focused = script_languages(languages, line.text)
-        if line.confidence >= REREAD_LINE_BELOW or focused == languages or not budget.take():
+        unsure = line.confidence < REREAD_LINE_BELOW or any(_unsure_foreign(word, languages, focused)
+                                                              for word in line.words)
+        if not unsure or focused == languages or not budget.take():
             lines.append(line)
             continue
         again = _read_as_line(image, _around(line.box), focused, engine.PSM_SINGLE_LINE)
@@ -132,8 +136,7 @@ def reread_foreign_words(
             continue
         words: list[OcrWord] = []
         for word in line.words:
-            if (word.confidence >= FOREIGN_WORD_TRUSTED or not any(c.isalpha() for c in word.text)
-                    or script_languages(languages, word.text) == focused or not budget.take()):
+            if not _unsure_foreign(word, languages, focused) or not budget.take():
                 words.append(word)
                 continue
             again = _read_as_line(image, _around(word.box, beside=2), focused, engine.PSM_SINGLE_LINE)
@@ -144,6 +147,12 @@ def reread_foreign_words(
             words.extend(own if _plausibly_in_script(own, focused) else [word])
         lines.append(engine.Line(words))
     return engine.Reading(lines)
+
+
+def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
+    """A word of letters read in the other script than its line's, and not surely."""
+    return (word.confidence < FOREIGN_WORD_TRUSTED and any(c.isalpha() for c in word.text)
+            and script_languages(languages, word.text) != focused)
 
 
 def _plausibly_in_script(words: list[OcrWord], languages: str) -> bool:
