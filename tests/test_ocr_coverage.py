@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
-from pipeline.ocr import coverage, engine
+from pipeline.ocr import OcrError, coverage, engine
+from pipeline.ocr.crops import CropReader
 from pipeline.ocr.second_readings import (
     RereadBudget,
     attach_row_values,
@@ -146,3 +150,33 @@ def test_no_value_is_attached_from_another_row_or_when_two_lines_could_be_it():
     assert attach_row_values(lower).text == lower.text
     two = engine.Reading([label, _line("Leila", (100, 104, 100, 34)), _line("Reyes", (500, 104, 100, 34))])
     assert attach_row_values(two).text == two.text
+
+
+def test_crops_read_in_one_tesseract_run_read_as_each_alone():
+    image, reading = _page_read()
+    crops = [image.crop((0, max(0, top - 10), PAGE[0], top + height + 10))
+             for _, top, _, height in (line.box for line in reading.lines)]
+    alone = [engine.read(crop, "ara", engine.PSM_SINGLE_LINE) for crop in crops]
+    together = engine.read_many(crops, "ara", engine.PSM_SINGLE_LINE)
+    assert together == alone and all(r.words for r in together)
+    digits = engine.read_many(crops[-1:], "eng", engine.PSM_SINGLE_LINE, whitelist="0123456789")
+    assert digits == [engine.read(crops[-1], "eng", engine.PSM_SINGLE_LINE, whitelist="0123456789")]
+
+
+def test_a_crop_run_past_the_page_deadline_fails_with_the_reason_and_leaves_no_tesseract():
+    image, _ = _page_read()
+    with engine.page_deadline(0.01), pytest.raises(OcrError, match=r"^OCR took longer than the 0.01 s allowed"):
+        engine.read_many([image] * 3, "ara+eng", engine.PSM_SINGLE_LINE)
+    assert subprocess.run(["pgrep", "-P", str(os.getpid()), "tesseract"], capture_output=True).returncode == 1
+
+
+def test_crops_foreseen_and_one_not_foreseen_are_read_in_page_pixels():
+    image, reading = _page_read()
+    crops = CropReader(image, 20)
+    boxes = [(left - 5, top - 5, left + width + 5, top + height + 5) for left, top, width, height
+             in (line.box for line in reading.lines)]
+    crops.prefetch(crops.crop(box, "ara", engine.PSM_SINGLE_LINE) for box in boxes[:3])
+    unforeseen = crops.read(crops.crop(boxes[3], "eng", engine.PSM_SINGLE_LINE))
+    assert [crops.read(crops.crop(box, "ara", engine.PSM_SINGLE_LINE)).text for box in boxes[:3]] == LINES[:3]
+    assert unforeseen.text == LINES[3]
+    assert unforeseen.words[0].box[0] >= boxes[3][0]  # in page pixels, not the padded crop's

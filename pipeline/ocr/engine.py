@@ -13,7 +13,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -131,30 +131,72 @@ def _limit_threads() -> None:
 def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = None) -> Reading:
     """Run Tesseract on one image and group its words into lines (in Tesseract's reading order)."""
     _limit_threads()
-    config = f"--psm {psm}"
-    if whitelist:
-        config += f" -c tessedit_char_whitelist={whitelist}"
     try:
         # An uncompressed file: PNG (pytesseract's default) costs more to encode and decode than a
         # page takes to binarise, and this runs once per page.
         with tempfile.NamedTemporaryFile(suffix=".bmp") as handle:
             image.save(handle, format="BMP")
             handle.flush()
-            data = pytesseract.image_to_data(handle.name, lang=languages, config=config,
-                                             output_type=pytesseract.Output.DICT, timeout=_time_left())
+            tsv = pytesseract.image_to_data(handle.name, lang=languages, config=" ".join(_options(psm, whitelist)),
+                                            timeout=_time_left())
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as exc:
         raise OcrError(f"tesseract failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from None
     except RuntimeError:  # pytesseract's plain RuntimeError: it killed Tesseract at the timeout
         raise _overtime() from None
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for i, raw in enumerate(data["text"]):
-        text = normalize_text(raw or "").strip()
-        confidence = float(data["conf"][i])
+    return _reading(_rows(tsv))
+
+
+def read_many(images: Sequence[Image.Image], languages: str, psm: int, whitelist: str | None = None) -> list[Reading]:
+    """Each image read as `read` reads it, all in one Tesseract run: given a file listing images,
+    Tesseract reads them as the pages of one input, so its models load once (most of what a short
+    run costs). Tesseract's LSTM models keep nothing from page to page: the readings are the same."""
+    if not images:
+        return []
+    _limit_threads()
+    with tempfile.TemporaryDirectory(prefix="wathiqa-crops-") as folder:
+        paths = [Path(folder) / f"{i}.bmp" for i in range(len(images))]
+        for image, path in zip(images, paths, strict=True):
+            image.save(path, format="BMP")
+        listing = Path(folder) / "images.txt"
+        listing.write_text("".join(f"{path}\n" for path in paths))
+        command = [pytesseract.pytesseract.tesseract_cmd, str(listing), "stdout", "-l", languages,
+                   *_options(psm, whitelist), "tsv"]
+        try:
+            # subprocess.run kills Tesseract at the timeout and waits for it: none is left behind.
+            done = subprocess.run(command, capture_output=True, timeout=_time_left() or None, check=False)
+        except subprocess.TimeoutExpired:
+            raise _overtime() from None
+        except OSError as exc:
+            raise OcrError(f"tesseract failed: {exc}") from None
+    if done.returncode:
+        error = done.stderr.decode(errors="replace").strip()
+        raise OcrError(f"tesseract failed: {error.splitlines()[-1] if error else f'exit status {done.returncode}'}")
+    pages: dict[int, list[list[str]]] = {}
+    for row in _rows(done.stdout.decode()):
+        pages.setdefault(int(row[1]), []).append(row)
+    return [_reading(pages.get(page, [])) for page in range(1, len(images) + 1)]
+
+
+def _options(psm: int, whitelist: str | None) -> list[str]:
+    return ["--psm", str(psm), *(["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else [])]
+
+
+def _rows(tsv: str) -> list[list[str]]:
+    """Tesseract's TSV without its header: level, page, block, paragraph, line, word, left, top,
+    width, height, confidence, text (absent in rows of no text)."""
+    return [line.split("\t") for line in tsv.strip().split("\n")[1:] if line]
+
+
+def _reading(rows: list[list[str]]) -> Reading:
+    lines: dict[tuple[str, str, str], list[OcrWord]] = {}
+    for row in rows:
+        text = normalize_text(row[11] if len(row) > 11 else "").strip()
+        # Whole numbers, as pytesseract's table has always given them (what the thresholds were set on).
+        confidence = float(int(float(row[10])))
         if not text or confidence < 0:
             continue
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
-        lines.setdefault(key, []).append(OcrWord(text, round(confidence, 2), box))
+        box = (int(row[6]), int(row[7]), int(row[8]), int(row[9]))
+        lines.setdefault((row[2], row[3], row[4]), []).append(OcrWord(text, confidence, box))
     return Reading([Line(words) for words in lines.values()])
 
 

@@ -7,6 +7,7 @@ beside their label in another column. Tesseract runs share one budget per page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from PIL import Image
 from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine, indic_digits, preprocess
 from pipeline.ocr.arabic import normalize_text
+from pipeline.ocr.crops import Crop, CropReader
 from pipeline.ocr.mrz import looks_like_mrz
 
 # Crops are padded with white before Tesseract reads them alone.
@@ -63,11 +65,18 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     """Every second reading, most useful first as the budget may run out: lost lines, then numbers,
     then single words and weak lines; last, label values from the same row."""
     budget = RereadBudget(MAX_REREADS_PER_PAGE)
-    reading = read_skipped_lines(image, reading, languages, budget)
-    reading = reread_digit_words(image, reading, languages, budget)
+    crops = CropReader(image, LINE_PADDING)
+    reading = read_skipped_lines(image, reading, languages, budget, crops)
+    # The crops the word and line passes will probably read, foreseen from the reading as it stands,
+    # read now in one Tesseract run per setting; a pass reads what its predecessors changed itself.
+    foreseen = itertools.chain(_digit_word_crops(crops, reading, languages).values(),
+                               _foreign_word_crops(crops, reading, languages).values(),
+                               _weak_line_crops(crops, reading, languages).values())
+    crops.prefetch(itertools.islice(foreseen, budget.left))
+    reading = reread_digit_words(image, reading, languages, budget, crops)
     reading = read_indic_numbers(image, reading)
-    reading = reread_foreign_words(image, reading, languages, budget)
-    reading = reread_weak_lines(image, reading, languages, budget)
+    reading = reread_foreign_words(image, reading, languages, budget, crops)
+    reading = reread_weak_lines(image, reading, languages, budget, crops)
     return attach_row_values(reading)
 
 
@@ -98,29 +107,43 @@ def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
 
 
 def reread_weak_lines(
-    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget,
+    crops: CropReader | None = None,
 ) -> engine.Reading:
     """Read again, with only its own script's models, each line the page read was unsure of (as a whole,
     or of a word it put in the other script); keep whichever reading of the line is more confident.
     Mixed-language models put Latin look-alikes into hard Arabic lines (and back), and one such word
     is often better read with its neighbours than alone; clean lines are left alone, so clean pages
     cost nothing extra."""
+    crops = crops or CropReader(image, LINE_PADDING)
+    wanted = _weak_line_crops(crops, reading, languages)
+    crops.prefetch(list(wanted.values())[:budget.left])
     lines = []
-    for line in reading.lines:
-        focused = script_languages(languages, line.text)
-        unsure = line.confidence < REREAD_LINE_BELOW or any(_unsure_foreign(word, languages, focused)
-                                                              for word in line.words)
-        if not unsure or focused == languages or not budget.take():
+    for i, line in enumerate(reading.lines):
+        if i not in wanted or not budget.take():
             lines.append(line)
             continue
-        again = _read_as_line(image, _around(line.box), focused, engine.PSM_SINGLE_LINE)
+        again = crops.read(wanted[i])
         better = again.words and again.confidence > line.confidence
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
 
 
+def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str) -> dict[int, Crop]:
+    """By line index, the crop each line the page read was unsure of is read again from."""
+    wanted = {}
+    for i, line in enumerate(reading.lines):
+        focused = script_languages(languages, line.text)
+        unsure = line.confidence < REREAD_LINE_BELOW or any(_unsure_foreign(word, languages, focused)
+                                                              for word in line.words)
+        if unsure and focused != languages:
+            wanted[i] = crops.crop(_around(line.box), focused, engine.PSM_SINGLE_LINE)
+    return wanted
+
+
 def reread_foreign_words(
-    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget,
+    crops: CropReader | None = None,
 ) -> engine.Reading:
     """Read again, alone and with its line's script's models, each word written in the other script:
     mixed-language models turn whole Arabic words into Latin look-alikes ("سامي" -> "gle", "اسم" ->
@@ -128,18 +151,18 @@ def reread_foreign_words(
     models read only letters of that script there, not at a guess; the two confidences are not
     compared (the right Arabic reading often scores lower than the wrong Latin one). A Latin name
     or code stays: read surely, or read by the Arabic model as noise at confidence near 0."""
+    crops = crops or CropReader(image, LINE_PADDING)
+    wanted = _foreign_word_crops(crops, reading, languages)
+    crops.prefetch(list(wanted.values())[:budget.left])
     lines = []
-    for line in reading.lines:
+    for i, line in enumerate(reading.lines):
         focused = script_languages(languages, line.text)
-        if focused == languages:
-            lines.append(line)
-            continue
         words: list[OcrWord] = []
-        for word in line.words:
-            if not _unsure_foreign(word, languages, focused) or not budget.take():
+        for j, word in enumerate(line.words):
+            if (i, j) not in wanted or not budget.take():
                 words.append(word)
                 continue
-            again = _read_as_line(image, _around(word.box, beside=2), focused, engine.PSM_SINGLE_LINE)
+            again = crops.read(wanted[(i, j)])
             # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
             # them is theirs already.
             others = [w.box for w in line.words if w is not word]
@@ -147,6 +170,20 @@ def reread_foreign_words(
             words.extend(own if _plausibly_in_script(own, focused) else [word])
         lines.append(engine.Line(words))
     return engine.Reading(lines)
+
+
+def _foreign_word_crops(
+    crops: CropReader, reading: engine.Reading, languages: str
+) -> dict[tuple[int, int], Crop]:
+    """By (line, word) index, the crop each unsure word in the other script than its line's is read
+    again from, with its line's script's models."""
+    wanted = {}
+    for i, line in enumerate(reading.lines):
+        focused = script_languages(languages, line.text)
+        for j, word in enumerate(line.words):
+            if focused != languages and _unsure_foreign(word, languages, focused):
+                wanted[(i, j)] = crops.crop(_around(word.box, beside=2), focused, engine.PSM_SINGLE_LINE)
+    return wanted
 
 
 def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
@@ -166,32 +203,42 @@ def _plausibly_in_script(words: list[OcrWord], languages: str) -> bool:
 
 
 def reread_digit_words(
-    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget,
+    crops: CropReader | None = None,
 ) -> engine.Reading:
     """Read again, with the Latin model held to digits and date separators, each number in an Arabic
     line: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
     it is a number holding every digit the first one had, in order, read confidently."""
-    latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
-    if not latin or latin == languages:
-        return reading
+    crops = crops or CropReader(image, LINE_PADDING)
+    wanted = _digit_word_crops(crops, reading, languages)
+    crops.prefetch(list(wanted.values())[:budget.left])
     lines = []
-    for line in reading.lines:
-        if script_languages(languages, line.text) == latin:
-            lines.append(line)
-            continue
+    for i, line in enumerate(reading.lines):
         words: list[OcrWord] = []
-        for word in line.words:
-            if not _NUMBER.fullmatch(word.text) or not budget.take():
+        for j, word in enumerate(line.words):
+            if (i, j) not in wanted or not budget.take():
                 words.append(word)
                 continue
-            again = _read_as_line(image, _around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE,
-                                  whitelist=_NUMBER_ALPHABET)
+            again = crops.read(wanted[(i, j)])
             text = "".join(w.text for w in again.words)
             keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
             better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
             words.append(OcrWord(text, round(again.confidence, 2), word.box) if better else word)
         lines.append(engine.Line(words))
     return engine.Reading(lines)
+
+
+def _digit_word_crops(
+    crops: CropReader, reading: engine.Reading, languages: str
+) -> dict[tuple[int, int], Crop]:
+    """By (line, word) index, the crop each number in a line not in Latin script is read again from,
+    with the Latin models held to digits and date separators."""
+    latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
+    if not latin or latin == languages:
+        return {}
+    return {(i, j): crops.crop(_around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE, _NUMBER_ALPHABET)
+            for i, line in enumerate(reading.lines) if script_languages(languages, line.text) != latin
+            for j, word in enumerate(line.words) if _NUMBER.fullmatch(word.text)}
 
 
 def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Reading:
@@ -286,7 +333,8 @@ def _is_subsequence(part: list[str], whole: list[str]) -> bool:
 
 
 def read_skipped_lines(
-    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget
+    image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget,
+    crops: CropReader | None = None,
 ) -> engine.Reading:
     """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
     (again with its own script's models when unsure), and put each line found after the line above it
@@ -295,18 +343,25 @@ def read_skipped_lines(
     height = preprocess.line_height(image)
     if not height or not reading.lines:
         return reading
+    crops = crops or CropReader(image, LINE_PADDING)
+    regions = coverage.unread_regions(image, [w.box for w in reading.words], height)
+    # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
+    # script's models where read unsurely); the loop below then decides from them as if read one by one.
+    first = [crops.crop(region, languages, engine.PSM_SINGLE_LINE) for region in regions[:budget.left]]
+    crops.prefetch(first)
+    settled = [crop if crops.read(crop).words else crop._replace(psm=engine.PSM_RAW_LINE) for crop in first]
+    crops.prefetch(settled)
+    crops.prefetch(crop._replace(languages=_focused(languages, crops.read(crop))) for crop in settled)
     lines = list(reading.lines)
-    for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
+    for region in regions:
         if not budget.take():
             break
-        psm = engine.PSM_SINGLE_LINE
-        best = _read_as_line(image, region, languages, psm)
+        best = crops.read(crop := crops.crop(region, languages, engine.PSM_SINGLE_LINE))
         if not best.words and budget.take():
-            psm = engine.PSM_RAW_LINE
-            best = _read_as_line(image, region, languages, psm)
-        focused = script_languages(languages, best.text)
-        if best.confidence < REREAD_LINE_BELOW and focused != languages and budget.take():
-            again = _read_as_line(image, region, focused, psm)
+            best = crops.read(crop := crop._replace(psm=engine.PSM_RAW_LINE))
+        focused = _focused(languages, best)
+        if focused != languages and budget.take():
+            again = crops.read(crop._replace(languages=focused))
             best = again if again.words and again.confidence >= best.confidence else best
         if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
             # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
@@ -320,6 +375,11 @@ def read_skipped_lines(
     return engine.Reading(lines)
 
 
+def _focused(languages: str, reading: engine.Reading) -> str:
+    """The languages a line found in skipped ink is read again with: its script's, when read unsurely."""
+    return languages if reading.confidence >= REREAD_LINE_BELOW else script_languages(languages, reading.text)
+
+
 def _around(box: tuple[int, int, int, int], beside: int | None = None) -> tuple[int, int, int, int]:
     """A word's or line's box (left, top, width, height) as a crop (left, top, right, bottom), with room
     above and below for dots and marks; a single word gets only `beside` pixels at its sides, so its
@@ -328,17 +388,6 @@ def _around(box: tuple[int, int, int, int], beside: int | None = None) -> tuple[
     margin = max(2, height // 4)
     side = margin if beside is None else beside
     return left - side, top - margin, left + width + side, top + height + margin
-
-
-def _read_as_line(
-    image: Image.Image, box: tuple[int, int, int, int], languages: str, psm: int, whitelist: str | None = None
-) -> engine.Reading:
-    """One line of text inside `box` (left, top, right, bottom), read alone; boxes in page pixels."""
-    origin = (max(0, box[0]), max(0, box[1]))
-    crop = image.crop((*origin, min(image.width, box[2]), min(image.height, box[3])))
-    return engine.read(preprocess.pad(crop, LINE_PADDING), languages, psm, whitelist).to_original(
-        1.0, LINE_PADDING, origin)
-
 
 
 def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:
