@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline.models import PageText, TextResult
-from pipeline.ocr import engine, indic_digits, preprocess, second_readings
+from pipeline.ocr import engine, indic_digits, preprocess, second_readings, word_order
 from pipeline.ocr.cache import TextCache, cache_key
 from pipeline.ocr.errors import OcrError
 from pipeline.ocr.images import image_frames, load_image, pdf_page_count, render_pdf_page
@@ -185,6 +185,7 @@ def ocr_page(job: PageJob) -> PageText:
             image, reading, rotation = _reorient(image, reading, job.languages)
         reading = second_readings.improve(image, reading, job.languages)
         mrz = read_mrz(image, reading.lines, unsure=reading.confidence < REORIENT_BELOW)
+    reading = word_order.logical_order(reading)
     return PageText(
         number=job.number,
         text=reading.text,

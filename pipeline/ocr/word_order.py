@@ -1,0 +1,66 @@
+"""Words of a read line in logical order, from where they stand on the page.
+
+Tesseract orders a line's words by the direction it judges the line to have. When misreads put Latin
+look-alikes into an Arabic line ("اسم" read "el"), it may judge the line left to right and list the
+Arabic words backwards ("07/04/2016 : الولادة تاريخ"); later readings that replace those words keep
+that order. A line whose letters are mostly Arabic is therefore put in right-to-left order by its
+words' boxes, with each run of left-to-right words (Latin words, numbers) kept left to right inside.
+"""
+
+from __future__ import annotations
+
+from pipeline.models import OcrWord
+from pipeline.ocr.engine import Line, Reading
+
+
+def _arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" and c.isalpha() for c in text)
+
+
+def _left_to_right(text: str) -> bool:
+    """A word written left to right: Latin letters or digits, no Arabic letters."""
+    return not _arabic(text) and any((c.isascii() and c.isalnum()) or c.isdigit() for c in text)
+
+
+def _mostly_arabic(line: Line) -> bool:
+    arabic = sum("\u0600" <= c <= "\u06ff" and c.isalpha() for c in line.text)
+    latin = sum(c.isascii() and c.isalpha() for c in line.text)
+    return arabic > latin
+
+
+def logical_order(reading: Reading) -> Reading:
+    """Every mostly-Arabic line's words right to left by position, left-to-right runs kept inside."""
+    return Reading([_right_to_left(line) if _mostly_arabic(line) else line for line in reading.lines])
+
+
+def _one_row(words: list[OcrWord]) -> bool:
+    """Every word's middle inside every other word's height: a line that took in words of the row below
+    (layout analysis sometimes does) is not reordered by position."""
+    return all(b.box[1] <= a.box[1] + a.box[3] / 2 <= b.box[1] + b.box[3] for a in words for b in words)
+
+
+def _right_to_left(line: Line) -> Line:
+    if not _one_row(line.words):
+        return line
+    visual = sorted(line.words, key=lambda w: -(w.box[0] + w.box[2]))
+    ordered: list[OcrWord] = []
+    run: list[OcrWord] = []  # left-to-right words (and neutrals between them), right to left as found
+    for word in visual:
+        if _left_to_right(word.text):
+            run.append(word)
+        elif run and not _arabic(word.text):
+            run.append(word)  # a neutral (":", "-") may sit between two left-to-right words
+        else:
+            ordered += _flush(run)
+            run = []
+            ordered.append(word)
+    ordered += _flush(run)
+    return line if ordered == line.words else Line(ordered)
+
+
+def _flush(run: list[OcrWord]) -> list[OcrWord]:
+    """A left-to-right run in reading order; neutrals trailing it (to its left) stay outside it."""
+    end = len(run)
+    while end and not _left_to_right(run[end - 1].text):
+        end -= 1
+    return list(reversed(run[:end])) + run[end:]

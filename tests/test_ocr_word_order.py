@@ -1,0 +1,31 @@
+"""A read line's words in logical order: Arabic right to left, Latin words and numbers left to right."""
+
+from pipeline.models import OcrWord
+from pipeline.ocr.engine import Line, Reading
+from pipeline.ocr.word_order import logical_order
+
+
+def _line(*words: tuple[str, int]) -> Line:
+    """Words as (text, left edge), each 100 px wide, all on one row; given in the order to test."""
+    return Line([OcrWord(text, 90.0, (left, 10, 100, 40)) for text, left in words])
+
+
+def test_an_arabic_line_listed_left_to_right_is_put_right_to_left():
+    # As Tesseract lists a line it judged left to right (its Latin misreads outvoted the Arabic).
+    listed = _line(("07/04/2016", 0), (":", 110), ("الولادة", 220), ("تاريخ", 330))
+    assert logical_order(Reading([listed])).text == "تاريخ الولادة : 07/04/2016"
+
+
+def test_a_latin_name_inside_an_arabic_line_stays_left_to_right():
+    listed = _line(("Reyes", 110), ("Leila", 0), (":", 220), ("الثاني", 330), ("الطرف", 440))
+    assert logical_order(Reading([listed])).text == "الطرف الثاني : Leila Reyes"
+    trailing = _line(("الاسم", 440), (":", 330), ("Leila", 110), ("Reyes", 220), (".", 0))
+    assert logical_order(Reading([trailing])).text == "الاسم : Leila Reyes ."
+
+
+def test_lines_already_in_order_latin_lines_and_lines_of_two_rows_are_left_as_read():
+    right = _line(("رقم", 330), ("القيد", 220), (":", 110), ("44185867", 0))
+    latin = _line(("Leila", 0), ("Reyes", 110), ("ليلى", 220))
+    two_rows = Line([OcrWord("اسم", 90.0, (300, 10, 100, 40)), OcrWord("علي", 90.0, (400, 60, 100, 40))])
+    for line in (right, latin, two_rows):
+        assert logical_order(Reading([line])).lines == [line]
