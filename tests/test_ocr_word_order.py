@@ -29,3 +29,11 @@ def test_lines_already_in_order_latin_lines_and_lines_of_two_rows_are_left_as_re
     two_rows = Line([OcrWord("اسم", 90.0, (300, 10, 100, 40)), OcrWord("علي", 90.0, (400, 60, 100, 40))])
     for line in (right, latin, two_rows):
         assert logical_order(Reading([line])).lines == [line]
+
+
+def test_a_line_listed_right_to_left_keeps_its_order_though_a_word_box_reaches_into_its_neighbour():
+    # Tesseract's box for "نورة" reaches past the colon to its right; the listing is right.
+    listed = Line([OcrWord("اسم", 90.0, (1333, 10, 35, 40)), OcrWord("المولود", 90.0, (1257, 10, 62, 40)),
+                   OcrWord(":", 90.0, (1235, 10, 12, 40)), OcrWord("نورة", 90.0, (1180, 10, 139, 40)),
+                   OcrWord("المطيري", 90.0, (999, 10, 83, 40))])
+    assert logical_order(Reading([listed])).lines == [listed]

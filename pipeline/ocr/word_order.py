@@ -3,11 +3,14 @@
 Tesseract orders a line's words by the direction it judges the line to have. When misreads put Latin
 look-alikes into an Arabic line ("اسم" read "el"), it may judge the line left to right and list the
 Arabic words backwards ("07/04/2016 : الولادة تاريخ"); later readings that replace those words keep
-that order. A line whose letters are mostly Arabic is therefore put in right-to-left order by its
-words' boxes, with each run of left-to-right words (Latin words, numbers) kept left to right inside.
+that order. A line whose letters are mostly Arabic, listed left to right, is therefore put in
+right-to-left order by its words' boxes, each run of left-to-right words (Latin words, numbers) kept
+left to right inside.
 """
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 from pipeline.models import OcrWord
 from pipeline.ocr.engine import Line, Reading
@@ -28,9 +31,20 @@ def _mostly_arabic(line: Line) -> bool:
     return arabic > latin
 
 
+def _listed_left_to_right(line: Line) -> bool:
+    """Tesseract listed the line's Arabic words left to right (it judged the line's direction wrong).
+    Only then is the line reordered: its Arabic word boxes often reach into their neighbours, so
+    positions are a worse guide to the order than its own right-to-left listing."""
+    middles = [w.box[0] + w.box[2] / 2 for w in line.words if _arabic(w.text)]
+    steps = list(pairwise(middles))
+    return sum(b > a for a, b in steps) > sum(b < a for a, b in steps)
+
+
 def logical_order(reading: Reading) -> Reading:
-    """Every mostly-Arabic line's words right to left by position, left-to-right runs kept inside."""
-    return Reading([_right_to_left(line) if _mostly_arabic(line) else line for line in reading.lines])
+    """Every mostly-Arabic line listed left to right put right to left by position, left-to-right runs
+    kept inside."""
+    return Reading([_right_to_left(line) if _mostly_arabic(line) and _listed_left_to_right(line) else line
+                    for line in reading.lines])
 
 
 def _one_row(words: list[OcrWord]) -> bool:
@@ -42,7 +56,7 @@ def _one_row(words: list[OcrWord]) -> bool:
 def _right_to_left(line: Line) -> Line:
     if not _one_row(line.words):
         return line
-    visual = sorted(line.words, key=lambda w: -(w.box[0] + w.box[2]))
+    visual = sorted(line.words, key=lambda w: -(w.box[0] + w.box[2] / 2))
     ordered: list[OcrWord] = []
     run: list[OcrWord] = []  # left-to-right words (and neutrals between them), right to left as found
     for word in visual:
