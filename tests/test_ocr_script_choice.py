@@ -2,7 +2,13 @@
 
 from pipeline.models import OcrWord
 from pipeline.ocr import engine, fold_for_matching
-from pipeline.ocr.second_readings import REREAD_LINE_BELOW, RereadBudget, reread_weak_lines, script_languages
+from pipeline.ocr.second_readings import (
+    REREAD_LINE_BELOW,
+    RereadBudget,
+    reread_digit_words,
+    reread_weak_lines,
+    script_languages,
+)
 from tests.fixtures.pages import text_page
 
 
@@ -30,3 +36,11 @@ def test_an_arabic_line_holding_an_unsure_latin_word_is_read_again_whole_with_th
     assert "de:" in garbled.text
     again = reread_weak_lines(image, garbled, "ara+eng", RereadBudget(6))
     assert fold_for_matching(again.text).split() == fold_for_matching("اسم الأب : علي خالد الشمري").split()
+
+
+def test_a_number_alone_on_its_line_is_read_again_with_the_latin_model_held_to_digits():
+    image = text_page(["تاريخ الزواج", "2006-02-16"], size=(2480, 500))
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert reading.text.split("\n")[-1] == "2006-02-6"  # the mixed models lose the 1 beside the hyphen
+    again = reread_digit_words(image, reading, "ara+eng", RereadBudget(6))
+    assert again.text.split("\n")[-1] == "2006-02-16"

@@ -207,7 +207,7 @@ def reread_digit_words(
     crops: CropReader | None = None,
 ) -> engine.Reading:
     """Read again, with the Latin model held to digits and date separators, each number in an Arabic
-    line: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
+    line or alone: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
     it is a number holding every digit the first one had, in order, read confidently."""
     crops = crops or CropReader(image, LINE_PADDING)
     wanted = _digit_word_crops(crops, reading, languages)
@@ -231,13 +231,14 @@ def reread_digit_words(
 def _digit_word_crops(
     crops: CropReader, reading: engine.Reading, languages: str
 ) -> dict[tuple[int, int], Crop]:
-    """By (line, word) index, the crop each number in a line not in Latin script is read again from,
-    with the Latin models held to digits and date separators."""
+    """By (line, word) index, the crop each number in a line without Latin letters (an Arabic line, or
+    a number alone: the mixed models read "2006-02-16" as "2006-02-6") is read again from, with the
+    Latin models held to digits and date separators."""
     latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
     if not latin or latin == languages:
         return {}
     return {(i, j): crops.crop(_around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE, _NUMBER_ALPHABET)
-            for i, line in enumerate(reading.lines) if script_languages(languages, line.text) != latin
+            for i, line in enumerate(reading.lines) if not any(c.isascii() and c.isalpha() for c in line.text)
             for j, word in enumerate(line.words) if _NUMBER.fullmatch(word.text)}
 
 
