@@ -46,6 +46,8 @@ LATIN_WORD_FAIR = 70.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
+# Skipped ink taller than this many line heights (with the padding around it) holds two lines.
+TWO_LINES = 1.9
 
 
 @dataclass
@@ -340,7 +342,8 @@ def read_skipped_lines(
     """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
     (again with its own script's models when unsure), and put each line found after the line above it
     in its column.
-    A run the line mode reads as nothing is read again without layout analysis (PSM 13)."""
+    A run the line mode reads as nothing is read again without layout analysis (PSM 13). A run as tall
+    as two lines (a short label and its value under it, both skipped) is read as a block of lines."""
     height = preprocess.line_height(image)
     if not height or not reading.lines:
         return reading
@@ -348,7 +351,7 @@ def read_skipped_lines(
     regions = coverage.unread_regions(image, [w.box for w in reading.words], height)
     # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
     # script's models where read unsurely); the loop below then decides from them as if read one by one.
-    first = [crops.crop(region, languages, engine.PSM_SINGLE_LINE) for region in regions[:budget.left]]
+    first = [crops.crop(region, languages, _mode(region, height)) for region in regions[:budget.left]]
     crops.prefetch(first)
     settled = [crop if crops.read(crop).words else crop._replace(psm=engine.PSM_RAW_LINE) for crop in first]
     crops.prefetch(settled)
@@ -357,7 +360,7 @@ def read_skipped_lines(
     for region in regions:
         if not budget.take():
             break
-        best = crops.read(crop := crops.crop(region, languages, engine.PSM_SINGLE_LINE))
+        best = crops.read(crop := crops.crop(region, languages, _mode(region, height)))
         if not best.words and budget.take():
             best = crops.read(crop := crop._replace(psm=engine.PSM_RAW_LINE))
         focused = _focused(languages, best)
@@ -369,11 +372,17 @@ def read_skipped_lines(
             number = indic_digits.read_digit_run(image.crop(region))
             if number is None:
                 continue
-            width, height = region[2] - region[0], region[3] - region[1]
-            best = engine.Reading([engine.Line([OcrWord(normalize_text(number.text), number.confidence,
-                                                        (region[0], region[1], width, height))])])
-        lines.insert(_place(lines, region), engine.Line(best.words))
+            box = (region[0], region[1], region[2] - region[0], region[3] - region[1])
+            best = engine.Reading([engine.Line([OcrWord(normalize_text(number.text), number.confidence, box)])])
+        for line in best.lines:
+            left, top, width, line_height = line.box
+            lines.insert(_place(lines, (left, top, left + width, top + line_height)), line)
     return engine.Reading(lines)
+
+
+def _mode(region: tuple[int, int, int, int], line_height: float) -> int:
+    """How a run of skipped ink is read: as one line, or as a block when it is two lines tall."""
+    return engine.PSM_BLOCK if region[3] - region[1] > TWO_LINES * line_height else engine.PSM_SINGLE_LINE
 
 
 def _focused(languages: str, reading: engine.Reading) -> str:

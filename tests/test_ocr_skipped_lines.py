@@ -1,0 +1,40 @@
+"""Ink the page read skipped is read again: two short lines close together come back as two lines."""
+
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.ocr import coverage, engine, fold_for_matching, preprocess
+from pipeline.ocr.second_readings import TWO_LINES, RereadBudget, read_skipped_lines
+from tests.fixtures.pages import NASKH
+
+LINES = ["رقم القيد : 22463117", "اسم المولود : أحمد طارق المطيري", "النوع", "ذكر", "اسم الأب : طارق إبراهيم"]
+
+
+def _form() -> Image.Image:
+    """Right-aligned Arabic lines; the label "النوع" and its value "ذكر" set under it, close together."""
+    image = Image.new("L", (1400, 700), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(NASKH), 38)
+    for top, text in zip((60, 160, 260, 298, 420), LINES, strict=True):
+        draw.text((1340, top), text, font=font, fill=20, anchor="ra", direction="rtl")
+    return image
+
+
+def test_a_label_and_its_value_skipped_together_come_back_as_two_lines_in_place():
+    image = _form()
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    kept = engine.Reading([line for line in reading.lines if not {"النوع", "ذكر"} & set(line.text.split())])
+    assert len(kept.lines) == len(LINES) - 2  # as if layout analysis had dropped both
+    restored = read_skipped_lines(image, kept, "ara+eng", RereadBudget(6))
+    assert [_key(line.text) for line in restored.lines] == [_key(text) for text in LINES]
+
+
+def _key(text: str) -> str:
+    return fold_for_matching(text).replace(" ", "")
+
+
+def test_the_two_lines_form_one_run_of_skipped_ink_taller_than_the_two_lines_threshold():
+    image = _form()
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    kept = [w.box for line in reading.lines if not {"النوع", "ذكر"} & set(line.text.split()) for w in line.words]
+    height = preprocess.line_height(image)
+    (region,) = coverage.unread_regions(image, kept, height)
+    assert region[3] - region[1] > TWO_LINES * height
