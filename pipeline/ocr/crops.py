@@ -24,6 +24,7 @@ class Crop(NamedTuple):
     languages: str
     psm: int
     whitelist: str | None = None
+    scale: float = 1.0  # enlarged before reading (some lines read right only at twice the size)
 
 
 class CropReader:
@@ -47,9 +48,16 @@ class CropReader:
             if crop not in self._read:
                 settings.setdefault((crop.languages, crop.psm, crop.whitelist), []).append(crop)
         for (languages, psm, whitelist), group in settings.items():
-            images = [preprocess.pad(self.image.crop(crop.box), self.padding) for crop in group]
+            images = [preprocess.pad(self._enlarged(crop), self.padding) for crop in group]
             for crop, reading in zip(group, engine.read_many(images, languages, psm, whitelist), strict=True):
-                self._read[crop] = reading.to_original(1.0, self.padding, crop.box[:2])
+                self._read[crop] = reading.to_original(crop.scale, self.padding, crop.box[:2])
+
+    def _enlarged(self, crop: Crop) -> Image.Image:
+        image = self.image.crop(crop.box)
+        if crop.scale == 1.0:
+            return image
+        size = (round(image.width * crop.scale), round(image.height * crop.scale))
+        return image.resize(size, Image.Resampling.BICUBIC)
 
     def read(self, crop: Crop) -> engine.Reading:
         """The crop's reading, in page pixels."""

@@ -73,7 +73,7 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     # read now in one Tesseract run per setting; a pass reads what its predecessors changed itself.
     foreseen = itertools.chain(_digit_word_crops(crops, reading, languages).values(),
                                _foreign_word_crops(crops, reading, languages).values(),
-                               _weak_line_crops(crops, reading, languages).values())
+                               *_weak_line_crops(crops, reading, languages).values())
     crops.prefetch(itertools.islice(foreseen, budget.left))
     reading = reread_digit_words(image, reading, languages, budget, crops)
     reading = read_indic_numbers(image, reading)
@@ -112,34 +112,41 @@ def reread_weak_lines(
     image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget,
     crops: CropReader | None = None,
 ) -> engine.Reading:
-    """Read again, with only its own script's models, each line the page read was unsure of (as a whole,
-    or of a word it put in the other script); keep whichever reading of the line is more confident.
-    Mixed-language models put Latin look-alikes into hard Arabic lines (and back), and one such word
-    is often better read with its neighbours than alone; clean lines are left alone, so clean pages
-    cost nothing extra."""
+    """Read again, with only its own script's models, at its size and twice it, each line the page read
+    was unsure of (as a whole, or of a word it put in the other script); keep the more confident
+    reading, or the confident one in the line's own script over a reading with such a word (whose
+    confidence means nothing). Mixed-language models put Latin look-alikes into hard Arabic lines (and
+    back), and one such word is often better read with its neighbours than alone; some fonts' words
+    are read right only at one of the two sizes. Clean lines are left alone, so clean pages cost
+    nothing extra."""
     crops = crops or CropReader(image, LINE_PADDING)
     wanted = _weak_line_crops(crops, reading, languages)
-    crops.prefetch(list(wanted.values())[:budget.left])
+    crops.prefetch(itertools.chain.from_iterable(list(wanted.values())[:budget.left]))
     lines = []
     for i, line in enumerate(reading.lines):
         if i not in wanted or not budget.take():
             lines.append(line)
             continue
-        again = crops.read(wanted[i])
-        better = again.words and again.confidence > line.confidence
+        again = max((crops.read(crop) for crop in wanted[i]), key=lambda r: r.confidence)
+        focused = wanted[i][0].languages
+        mixed = any(_unsure_foreign(word, languages, focused) for word in line.words)
+        clean = again.confidence >= REREAD_LINE_BELOW and not any(
+            _unsure_foreign(word, languages, focused) for word in again.words)
+        better = again.words and (again.confidence > line.confidence or (mixed and clean))
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
 
 
-def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str) -> dict[int, Crop]:
-    """By line index, the crop each line the page read was unsure of is read again from."""
+def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str) -> dict[int, list[Crop]]:
+    """By line index, the crops each line the page read was unsure of is read again from."""
     wanted = {}
     for i, line in enumerate(reading.lines):
         focused = script_languages(languages, line.text)
         unsure = line.confidence < REREAD_LINE_BELOW or any(_unsure_foreign(word, languages, focused)
                                                               for word in line.words)
         if unsure and focused != languages:
-            wanted[i] = crops.crop(_around(line.box), focused, engine.PSM_SINGLE_LINE)
+            crop = crops.crop(_around(line.box), focused, engine.PSM_SINGLE_LINE)
+            wanted[i] = [crop, crop._replace(scale=2.0)]
     return wanted
 
 
