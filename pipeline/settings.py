@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, gt=0)
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     min_ocr_confidence: float = Field(default=60.0, ge=0, le=100)
+    # Each word of an extracted value (a name, a number) must have been read at least this surely.
+    min_field_confidence: float = Field(default=60.0, ge=0, le=100)
     # All Tesseract runs for one page together (a clean A4 page takes about 1-2 s of one core).
     ocr_page_timeout_seconds: float = Field(default=120.0, gt=0)
 

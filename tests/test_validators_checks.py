@@ -4,12 +4,12 @@ from datetime import date
 
 from pipeline.extraction.mrz import check_digit, parse_mrz
 from pipeline.extraction.passport import printed_page
-from pipeline.models import PageText, TextResult, status_from_checks
+from pipeline.models import OcrWord, PageText, TextResult, status_from_checks
 from pipeline.validators.consistency import check_mrz_matches_page
 from pipeline.validators.declared_type import check_declared_type
 from pipeline.validators.fields import check_required_fields
 from pipeline.validators.mrz import check_mrz
-from pipeline.validators.ocr_quality import check_ocr_confidence
+from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence
 
 TODAY = date(2010, 1, 1)
 MRZ = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
@@ -37,6 +37,19 @@ def test_low_ocr_confidence_needs_review():
     (check,) = check_ocr_confidence(text, 60.0)
     assert check.outcome == "fail" and check.severity == "review" and "41.5" in check.detail
     assert check_ocr_confidence(text, 40.0)[0].outcome == "pass"
+
+
+def test_a_value_holding_a_word_read_unsurely_needs_review_though_the_page_read_well():
+    words = [OcrWord("نورة", 93.0, (0, 0, 40, 20)), OcrWord("ساي", 55.0, (50, 0, 40, 20)),
+             OcrWord("المطيري", 85.0, (100, 0, 40, 20)), OcrWord("77463672", 93.0, (0, 40, 80, 20))]
+    text = TextResult("s", [PageText(1, "نورة ساي المطيري\n77463672", "ocr", 88.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = check_field_confidence(text, {"child_name": "نورة ساي المطيري", "certificate_number": "77463672",
+                                             "date_of_birth": "2016-09-03"}, 60.0)
+    assert check.outcome == "fail" and check.severity == "review" and "child_name" in check.detail
+    assert "ساي" in check.detail and "certificate_number" not in check.detail
+    # Values whose words were read surely, or not read as words at all (a date rebuilt from its parts), pass.
+    (sure,) = check_field_confidence(text, {"certificate_number": "77463672", "date_of_birth": "2016-09-03"}, 60.0)
+    assert sure.outcome == "pass"
 
 
 def test_declared_type_is_checked_not_trusted():

@@ -19,7 +19,7 @@ from pipeline.validators.declared_type import check_declared_type
 from pipeline.validators.expiry import check_not_expired
 from pipeline.validators.fields import check_required_fields
 from pipeline.validators.mrz import check_mrz
-from pipeline.validators.ocr_quality import check_ocr_confidence
+from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence
 
 __all__ = ["Understanding", "understand"]
 
@@ -59,5 +59,6 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
     checks += check_dates_plausible(fields, as_of)
     checks += check_civil_ids(plain)
     checks += check_ocr_confidence(text, settings.min_ocr_confidence)
+    checks += check_field_confidence(text, fields, settings.min_field_confidence)
     checks += check_declared_type(declared_type, doc_type)
     return Understanding(doc_type, fields, checks)

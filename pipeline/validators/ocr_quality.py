@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.models import Check, TextResult
+from pipeline.ocr.arabic import normalize_text
 
 NAME = "ocr_confidence"
+FIELD_NAME = "field_confidence"
 
 
 def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
@@ -14,3 +18,21 @@ def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
     if confidence < minimum:
         return [Check(NAME, "fail", f"mean OCR confidence {confidence:.1f} is below {minimum:.1f}", "review")]
     return [Check(NAME, "pass", f"mean OCR confidence {confidence:.1f} (minimum {minimum:.1f})")]
+
+
+def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: float) -> list[Check]:
+    """Every word of every extracted text value read at least `minimum` surely. A page can read well on
+    the whole while the one word that matters, a name, was a guess ("سامي" read "ساي" at 55%); a value
+    whose word was a guess is shown to a person. A word is judged by its surest reading on the page;
+    words not read as such (values assembled from the MRZ or from a date's parts) are not judged here."""
+    surest: dict[str, float] = {}
+    for page in text.pages:
+        for word in page.words:
+            key = normalize_text(word.text)
+            surest[key] = max(surest.get(key, 0.0), word.confidence)
+    unsure = [(name, word, surest[word]) for name, value in fields.items() if isinstance(value, str)
+              for word in value.split() if word in surest and surest[word] < minimum]
+    if unsure:
+        detail = ", ".join(f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure)
+        return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
+    return [Check(FIELD_NAME, "pass", f"every word of the extracted values read at {minimum:.0f}% or more")]
