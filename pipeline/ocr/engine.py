@@ -124,6 +124,13 @@ def _overtime() -> OcrError:
     return OcrError(f"OCR took longer than the {budget[1] if budget else 0:g} s allowed for a page")
 
 
+# Images go to Tesseract as BMP, whose header always states a resolution (Pillow writes 96 dpi unless
+# told). Tesseract sizes its layout analysis by it: told 96 dpi about a 300 dpi page, it took the
+# aligned first letters of right-aligned Arabic lines for a ruled column ("اسم المولود" read as
+# "سم |" ... "لمولود"). Zero means unknown, and Tesseract estimates the resolution from the text.
+_UNKNOWN_RESOLUTION = (0, 0)
+
+
 def _limit_threads() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
@@ -135,7 +142,7 @@ def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = N
         # An uncompressed file: PNG (pytesseract's default) costs more to encode and decode than a
         # page takes to binarise, and this runs once per page.
         with tempfile.NamedTemporaryFile(suffix=".bmp") as handle:
-            image.save(handle, format="BMP")
+            image.save(handle, format="BMP", dpi=_UNKNOWN_RESOLUTION)
             handle.flush()
             tsv = pytesseract.image_to_data(handle.name, lang=languages, config=" ".join(_options(psm, whitelist)),
                                             timeout=_time_left())
@@ -156,7 +163,7 @@ def read_many(images: Sequence[Image.Image], languages: str, psm: int, whitelist
     with tempfile.TemporaryDirectory(prefix="wathiqa-crops-") as folder:
         paths = [Path(folder) / f"{i}.bmp" for i in range(len(images))]
         for image, path in zip(images, paths, strict=True):
-            image.save(path, format="BMP")
+            image.save(path, format="BMP", dpi=_UNKNOWN_RESOLUTION)
         listing = Path(folder) / "images.txt"
         listing.write_text("".join(f"{path}\n" for path in paths))
         command = [pytesseract.pytesseract.tesseract_cmd, str(listing), "stdout", "-l", languages,
