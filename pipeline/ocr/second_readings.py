@@ -71,9 +71,13 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     reading = read_skipped_lines(image, reading, languages, budget, crops)
     # The crops the word and line passes will probably read, foreseen from the reading as it stands,
     # read now in one Tesseract run per setting; a pass reads what its predecessors changed itself.
-    foreseen = itertools.chain(_digit_word_crops(crops, reading, languages).values(),
-                               _foreign_word_crops(crops, reading, languages).values(),
-                               *_weak_line_crops(crops, reading, languages).values())
+    # A line unsure only of a word the foreign-word pass reads again is left to the weak-line pass:
+    # that word, once read, often settles the line.
+    foreign = _foreign_word_crops(crops, reading, languages)
+    changing = {i for i, _ in foreign if reading.lines[i].confidence >= REREAD_LINE_BELOW}
+    foreseen = itertools.chain(_digit_word_crops(crops, reading, languages).values(), foreign.values(),
+                               *(line_crops for i, line_crops in _weak_line_crops(crops, reading, languages).items()
+                                 if i not in changing))
     crops.prefetch(itertools.islice(foreseen, budget.left))
     reading = reread_digit_words(image, reading, languages, budget, crops)
     reading = read_indic_numbers(image, reading)
