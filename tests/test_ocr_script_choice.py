@@ -2,6 +2,7 @@
 
 from pipeline.models import OcrWord
 from pipeline.ocr import engine, fold_for_matching
+from pipeline.ocr.mrz import looks_like_mrz
 from pipeline.ocr.second_readings import (
     REREAD_LINE_BELOW,
     RereadBudget,
@@ -9,7 +10,7 @@ from pipeline.ocr.second_readings import (
     reread_weak_lines,
     script_languages,
 )
-from tests.fixtures.pages import text_page
+from tests.fixtures.pages import passport_page, text_page
 
 
 def test_a_line_is_read_again_with_its_scripts_models():
@@ -44,3 +45,13 @@ def test_a_number_alone_on_its_line_is_read_again_with_the_latin_model_held_to_d
     assert reading.text.split("\n")[-1] == "2006-02-6"  # the mixed models lose the 1 beside the hyphen
     again = reread_digit_words(image, reading, "ara+eng", RereadBudget(6))
     assert again.text.split("\n")[-1] == "2006-02-16"
+
+
+def test_the_machine_readable_zone_is_left_to_its_own_reading_however_weak():
+    image = passport_page()
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    weak = engine.Reading([engine.Line([OcrWord(w.text, 40.0, w.box) for w in line.words]) for line in reading.lines])
+    zone = [i for i, line in enumerate(weak.lines) if looks_like_mrz(line.text)]
+    assert len(zone) == 2
+    again = reread_weak_lines(image, weak, "ara+eng", RereadBudget(20))
+    assert all(again.lines[i] is weak.lines[i] for i in zone)  # not read again as a line of English

@@ -148,7 +148,9 @@ def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str)
         focused = script_languages(languages, line.text)
         unsure = line.confidence < REREAD_LINE_BELOW or any(_unsure_foreign(word, languages, focused)
                                                               for word in line.words)
-        if unsure and focused != languages:
+        # The machine-readable zone has its own reading (`mrz`), with its alphabet; read as a line of
+        # English it only loses characters, and extraction falls back on the page's reading of it.
+        if unsure and focused != languages and not looks_like_mrz(line.text):
             crop = crops.crop(_around(line.box), focused, engine.PSM_SINGLE_LINE)
             wanted[i] = [crop, crop._replace(scale=2.0)]
     return wanted
