@@ -54,10 +54,10 @@ def unread_regions(
 
 def column_runs(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
     """Runs of True (columns with ink), joining runs separated by fewer than `gap` False columns."""
-    runs: list[list[int]] = []
-    for x in np.flatnonzero(columns):
-        if runs and x - runs[-1][1] <= gap:
-            runs[-1][1] = int(x)
-        else:
-            runs.append([int(x), int(x)])
-    return [(a, b) for a, b in runs]
+    inked = np.flatnonzero(columns)
+    if inked.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(inked) > gap)
+    firsts = inked[np.concatenate(([0], breaks + 1))].tolist()
+    lasts = inked[np.concatenate((breaks, [inked.size - 1]))].tolist()
+    return list(zip(firsts, lasts, strict=True))

@@ -18,6 +18,7 @@ import math
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -272,47 +273,61 @@ def _binarise(gray: np.ndarray) -> np.ndarray | None:
     return ink if ink.mean() < 0.5 else None
 
 
-def _components(ink: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected component labels (1..n) of `ink`, by union-find over horizontal runs."""
+class _Components(NamedTuple):
+    """8-connected components of a crop's ink: labels 1..n (0 is paper), numbered in scan order of
+    their first pixel, and per component (index label - 1) its pixel count and box (exclusive ends)."""
+
+    labels: np.ndarray
+    areas: np.ndarray
+    tops: np.ndarray
+    bottoms: np.ndarray
+    lefts: np.ndarray
+    rights: np.ndarray
+
+
+def _components(ink: np.ndarray) -> _Components:
+    """The components of `ink`, over its horizontal runs of ink, in numpy: a crop has hundreds of runs."""
     height, width = ink.shape
     padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = ink
     edges = np.diff(padded, axis=1)
-    start_rows, start_cols = np.nonzero(edges == 1)
-    _, end_cols = np.nonzero(edges == -1)
-    count = start_rows.size
-    parent = list(range(count))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    rows = start_rows.tolist()
-    starts = start_cols.tolist()
-    ends = end_cols.tolist()
-    previous_first = previous_last = 0  # the previous row's runs: indices [first, last)
-    current_first = 0
-    for i in range(count):
-        if i == 0 or rows[i] != rows[i - 1]:
-            if i and rows[i] == rows[i - 1] + 1:
-                previous_first, previous_last = current_first, i
-            else:
-                previous_first = previous_last = i
-            current_first = i
-        for j in range(previous_first, previous_last):
-            # Runs [start, end) touch diagonally or better when each starts no later than the other ends.
-            if starts[j] <= ends[i] and starts[i] <= ends[j]:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[a] = b
-    labels = np.zeros(ink.shape, dtype=np.int32)
-    roots: dict[int, int] = {}
-    for i in range(count):
-        label = roots.setdefault(find(i), len(roots) + 1)
-        labels[rows[i], starts[i]:ends[i]] = label
-    return labels, len(roots)
+    rows, starts = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]  # exclusive; runs come in scan order
+    if rows.size == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return _Components(np.zeros(ink.shape, dtype=np.int32), none, none, none, none, none)
+    # Runs [start, end) on neighbouring rows touch (diagonally or better) when each starts no later
+    # than the other ends; those of the row above a run form one index range, found by binary search.
+    stride = width + 2
+    above = (rows - 1) * stride
+    first = np.searchsorted(rows * stride + ends, above + starts, side="left")
+    last = np.searchsorted(rows * stride + starts, above + ends, side="right")
+    touching = np.maximum(last - first, 0)
+    lower = np.repeat(np.arange(rows.size), touching)
+    upper = np.repeat(first, touching) + np.arange(touching.sum()) - np.repeat(np.cumsum(touching) - touching, touching)
+    # Union by hooking each pair's roots to the smaller and halving paths until every pair agrees:
+    # each component's root is then its first run.
+    parent = np.arange(rows.size)
+    while True:
+        while not np.array_equal(grand := parent[parent], parent):
+            parent = grand
+        low, high = parent[lower], parent[upper]
+        if np.array_equal(low, high):
+            break
+        np.minimum.at(parent, np.maximum(low, high), np.minimum(low, high))
+    roots, owners = np.unique(parent, return_inverse=True)
+    lengths = ends - starts
+    offsets = np.repeat(rows * width + starts - (np.cumsum(lengths) - lengths), lengths)
+    labels = np.zeros(height * width, dtype=np.int32)
+    labels[offsets + np.arange(lengths.sum())] = np.repeat(owners + 1, lengths)
+    tops, lefts = np.full(roots.size, height), np.full(roots.size, width)
+    bottoms, rights = np.zeros(roots.size, dtype=np.int64), np.zeros(roots.size, dtype=np.int64)
+    np.minimum.at(tops, owners, rows)
+    np.maximum.at(bottoms, owners, rows + 1)
+    np.minimum.at(lefts, owners, starts)
+    np.maximum.at(rights, owners, ends)
+    areas = np.bincount(owners, weights=lengths, minlength=roots.size).astype(np.int64)
+    return _Components(labels.reshape(height, width), areas, tops, bottoms, lefts, rights)
 
 
 def _band(extents: Sequence[tuple[int, int]]) -> tuple[float, float] | None:
@@ -328,21 +343,10 @@ def _band(extents: Sequence[tuple[int, int]]) -> tuple[float, float] | None:
 
 def _split_glyphs(ink: np.ndarray) -> tuple[list[_Glyph], tuple[float, float]] | None:
     """Glyphs left to right and the run's band, without specks and neighbouring lines' ink at the edges."""
-    labels, count = _components(ink)
+    labels, areas, tops, bottoms, lefts, rights = _components(ink)
+    count = areas.size
     if count == 0 or count > 60:
         return None
-    index = np.arange(1, count + 1)
-    areas = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    ys, xs = np.nonzero(labels)
-    owners = labels[ys, xs] - 1
-    tops = np.full(count, ink.shape[0])
-    lefts = np.full(count, ink.shape[1])
-    bottoms = np.zeros(count, dtype=np.int64)
-    rights = np.zeros(count, dtype=np.int64)
-    np.minimum.at(tops, owners, ys)
-    np.minimum.at(lefts, owners, xs)
-    np.maximum.at(bottoms, owners, ys + 1)
-    np.maximum.at(rights, owners, xs + 1)
     tallest = int((bottoms - tops).max())
     keep = areas >= max(2.0, 0.008 * tallest**2)
     band = _band([(int(tops[i]), int(bottoms[i])) for i in np.flatnonzero(keep)])
@@ -353,23 +357,28 @@ def _split_glyphs(ink: np.ndarray) -> tuple[list[_Glyph], tuple[float, float]] |
     touches_edge = (tops == 0) | (bottoms == ink.shape[0]) | (lefts == 0) | (rights == ink.shape[1])
     outside_band = (centres < band_top) | (centres > band_bottom)
     keep &= ~(touches_edge & outside_band)
-    kept = sorted(np.flatnonzero(keep).tolist(), key=lambda i: lefts[i])
-    # Components sharing most of their columns are one glyph (":" and any letter with its dots).
-    groups: list[list[int]] = []
+    column_starts, column_ends = lefts.tolist(), rights.tolist()
+    kept = sorted(np.flatnonzero(keep).tolist(), key=column_starts.__getitem__)
+    # Components sharing most of their columns are one glyph (":" and any letter with its dots);
+    # each group with the columns it spans so far.
+    groups: list[tuple[list[int], int, int]] = []
     for i in kept:
+        left, right = column_starts[i], column_ends[i]
         if groups:
-            left = min(lefts[j] for j in groups[-1])
-            right = max(rights[j] for j in groups[-1])
-            overlap = min(right, rights[i]) - max(left, lefts[i])
-            if overlap > 0.5 * min(right - left, rights[i] - lefts[i]):
-                groups[-1].append(i)
+            members, group_left, group_right = groups[-1]
+            overlap = min(group_right, right) - max(group_left, left)
+            if overlap > 0.5 * min(group_right - group_left, right - left):
+                groups[-1] = ([*members, i], min(group_left, left), max(group_right, right))
                 continue
-        groups.append([i])
+        groups.append(([i], left, right))
+    # Each glyph's ink, cut from its components' common box by a component-to-glyph table.
+    glyph_of = np.zeros(count + 1, dtype=np.int32)
+    for number, (members, _, _) in enumerate(groups, 1):
+        glyph_of[np.array(members) + 1] = number
     glyphs = []
-    for group in groups:
-        glyph = _glyph_of(np.isin(labels, index[group]))
-        if glyph is not None:
-            glyphs.append(_Glyph(glyph.mask, glyph.top, glyph.left, len(group)))
+    for number, (members, left, right) in enumerate(groups, 1):
+        top, bottom = int(tops[members].min()), int(bottoms[members].max())
+        glyphs.append(_Glyph(glyph_of[labels[top:bottom, left:right]] == number, top, left, len(members)))
     return glyphs, band
 
 
