@@ -4,7 +4,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import coverage, engine, fold_for_matching, preprocess
 from pipeline.ocr.second_readings import TWO_LINES, RereadBudget, read_skipped_lines
-from tests.fixtures.pages import NASKH
+from tests.fixtures.pages import DEJAVU, NASKH
 
 LINES = ["رقم القيد : 22463117", "اسم المولود : أحمد طارق المطيري", "النوع", "ذكر", "اسم الأب : طارق إبراهيم"]
 
@@ -38,3 +38,22 @@ def test_the_two_lines_form_one_run_of_skipped_ink_taller_than_the_two_lines_thr
     height = preprocess.line_height(image)
     (region,) = coverage.unread_regions(image, kept, height)
     assert region[3] - region[1] > TWO_LINES * height
+
+
+def test_a_line_skipped_on_a_framed_page_is_still_found():
+    # A passport data page: its frame and the photo's inks every row, which must not merge the lines
+    # there into one band too tall to be text.
+    image = Image.new("L", (1500, 700), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(DEJAVU), 26)
+    draw.rectangle((10, 10, 1490, 690), outline=80, width=3)
+    draw.rectangle((60, 40, 330, 520), fill=220, outline=80, width=3)
+    labels = ["Passport No.", "W2335490", "Surname", "THOMAS", "Given names", "SAMUEL", "Sex", "F"]
+    for i, text in enumerate(labels):
+        draw.text((430, 50 + 60 * i), text, font=font, fill=20)
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    # The words read, but for "THOMAS" (as if layout analysis had dropped it) and the frame's strokes.
+    kept = [w.box for w in reading.words if w.text in " ".join(labels).split() and w.text != "THOMAS"]
+    assert len(kept) == len(" ".join(labels).split()) - 1
+    (region,) = coverage.unread_regions(image, kept, 26)
+    middle = 50 + 60 * 3 + 13  # of the line "THOMAS"
+    assert region[0] <= 430 and region[1] < middle < region[3] < middle + 40

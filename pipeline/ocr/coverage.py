@@ -20,6 +20,8 @@ _WORD_GAP = 1.5
 _MIN_HEIGHT, _MAX_HEIGHT = 0.5, 2.5
 # Share of a region's pixels that must be ink: text is dense, scanner noise is sparse.
 _MIN_INK = 0.06
+# Ink running unbroken down this many line heights is a rule or a frame, not text.
+_RULE_LENGTH = 3
 
 
 def unread_regions(
@@ -37,6 +39,9 @@ def unread_regions(
     for left, top, width, box_height in boxes:
         mask[max(0, top // factor - margin):(top + box_height) // factor + margin + 1,
              max(0, left // factor - margin):(left + width) // factor + margin + 1] = False
+    # A frame or a vertical rule (a photo's border, a table's side) inks every row it passes, which
+    # would merge the text lines beside it into one band too tall to be text.
+    mask &= ~_vertical_strokes(mask, round(_RULE_LENGTH * height))
     found = []
     for top, bottom in ((int(t), int(b)) for t, b in text_bands(mask)):
         band_height = bottom - top + 1
@@ -50,6 +55,21 @@ def unread_regions(
                               min(image.width, (right + 1 + pad) * factor),
                               min(image.height, (bottom + 1 + pad) * factor)))
     return found
+
+
+def _vertical_strokes(mask: np.ndarray, length: int) -> np.ndarray:
+    """The ink pixels on an unbroken vertical run at least `length` pixels long."""
+    rows, columns = mask.shape
+    if length < 1 or rows < length:
+        return np.zeros_like(mask)
+    zero = np.zeros((1, columns), dtype=np.int32)
+    inked = np.concatenate([zero, np.cumsum(mask, axis=0, dtype=np.int32)])
+    starts = (inked[length:] - inked[:-length]) == length  # the `length` rows from here are all ink
+    counted = np.concatenate([zero, np.cumsum(starts, axis=0, dtype=np.int32)])
+    # A pixel is on such a run when one starts at most `length` - 1 rows above it.
+    y = np.arange(rows)
+    first, last = np.clip(y - length + 1, 0, len(starts)), np.clip(y + 1, 0, len(starts))
+    return (counted[last] - counted[first]) > 0
 
 
 def column_runs(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
