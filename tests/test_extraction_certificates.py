@@ -65,3 +65,16 @@ def test_a_sex_word_cut_short_by_ocr_counts_only_when_it_starts_one_sex_alone():
     assert sex_value("ا") is None  # too short to tell
     assert sex_value("fe") is None and sex_value("ma") is None  # Latin starts are never guessed
     assert sex_value("كريم") is None
+
+
+def test_a_label_whose_first_word_ocr_garbled_is_still_the_whole_label_not_a_value():
+    # "اسم الزوجة" read "سم الزوجة": "الزوجة" alone is a label too, and "سم" is no name.
+    fields = extract_marriage("رقم العقد\n2587092\nسم الزوجة\nهدى حسن حسين |\nتاريخ عقد الزواج\n16/08/1996")
+    assert fields["wife_name"] == "هدى حسن حسين"
+
+
+def test_only_a_latin_value_is_taken_from_before_its_label():
+    # A right-to-left line listed value-first ("Rajesh Kumar : اسم العامل") is Latin; Arabic words before
+    # a label are a garbled part of it, and the value is on the next line.
+    assert extract_marriage("Leila Reyes : اسم الزوجة")["wife_name"] == "Leila Reyes"
+    assert extract_marriage("نم : اسم الزوجة\nهدى حسن حسين")["wife_name"] == "هدى حسن حسين"

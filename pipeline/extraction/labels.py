@@ -67,10 +67,26 @@ def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[
     return found
 
 
+def _with_word_before(folded: str, hit: _Hit, owners: dict[str, str]) -> _Hit:
+    """A label found whole that is the end of a longer label of its field whose first word OCR garbled
+    ("سم الزوجة": "الزوجة" alone is a label too) takes that word in, so it is not read as a value."""
+    before = re.search(r"(\S+) +$", folded[:hit.start])
+    if not before:
+        return hit
+    window = f"{before.group(1)} {folded[hit.start:hit.end]}"
+    for label, field in owners.items():
+        slips = _allowed_slips(label)
+        if (field == hit.field and label.endswith(folded[hit.start:hit.end]) and slips
+                and abs(len(window) - len(label)) <= slips and edit_distance(window, label) <= slips):
+            return _Hit(field, before.start(1), hit.end)
+    return hit
+
+
 @lru_cache(maxsize=4096)
 def _hits(folded: str, doc_type: str) -> tuple[_Hit, ...]:
     pattern, owners = _label_pattern(doc_type)
-    hits = [_Hit(owners[m.group(1)], m.start(), m.end()) for m in pattern.finditer(folded)]
+    hits = [_with_word_before(folded, _Hit(owners[m.group(1)], m.start(), m.end()), owners)
+            for m in pattern.finditer(folded)]
     hits = sorted(hits + _fuzzy_hits(folded, owners, hits), key=lambda h: h.start)
     # The pattern already prefers the longest label at a position; merge a field's bilingual
     # repeats ("اسم الزوج / Husband's Name") into one hit.
@@ -94,7 +110,7 @@ def labeled_values(text: str, doc_type: str) -> dict[str, str]:
         for j, hit in enumerate(hits):
             stop = hits[j + 1].start if j + 1 < len(hits) else len(line)
             value = line[hit.end:stop].strip(_SEPARATORS)
-            if not value and len(hits) == 1 and line[:hit.start].strip(_SEPARATORS):
+            if not value and len(hits) == 1 and re.search("[A-Za-z]", line[:hit.start]):
                 # A right-to-left line with a Latin value comes out value-first: "Rajesh Kumar : العامل".
                 value = line[:hit.start].strip(_SEPARATORS)
             if not value and j + 1 == len(hits) and i + 1 < len(lines):
