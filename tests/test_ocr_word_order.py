@@ -37,3 +37,19 @@ def test_a_line_listed_right_to_left_keeps_its_order_though_a_word_box_reaches_i
                    OcrWord(":", 90.0, (1235, 10, 12, 40)), OcrWord("نورة", 90.0, (1180, 10, 139, 40)),
                    OcrWord("المطيري", 90.0, (999, 10, 83, 40))])
     assert logical_order(Reading([listed])).lines == [listed]
+
+
+def _at(text: str, left: int, top: int, width: int = 200) -> Line:
+    return Line([OcrWord(text, 90.0, (left, top, width, 40))])
+
+
+def test_a_value_listed_before_the_label_above_it_comes_after_it():
+    title, value, label, date = _at("شهادة ميلاد", 1400, 50), _at("6524996", 1400, 260), _at("رقم القيد", 1400, 200), \
+        _at("12-02-2014", 1400, 700)
+    assert logical_order(Reading([title, value, label, date])).lines == [title, label, value, date]
+
+
+def test_columns_keep_tesseracts_order_between_them():
+    # The English column is listed after the Arabic one though its lines stand higher: not the same column.
+    arabic, english = _at("رقم القيد", 1400, 200), _at("Certificate No.", 75, 100)
+    assert logical_order(Reading([arabic, english])).lines == [arabic, english]

@@ -1,4 +1,4 @@
-"""Words of a read line in logical order, from where they stand on the page.
+"""Lines and words of a page read in logical order, from where they stand on the page.
 
 Tesseract orders a line's words by the direction it judges the line to have. When misreads put Latin
 look-alikes into an Arabic line ("اسم" read "el"), it may judge the line left to right and list the
@@ -41,10 +41,28 @@ def _listed_left_to_right(line: Line) -> bool:
 
 
 def logical_order(reading: Reading) -> Reading:
-    """Every mostly-Arabic line listed left to right put right to left by position, left-to-right runs
-    kept inside."""
+    """Lines of a column top to bottom, and every mostly-Arabic line listed left to right put right to
+    left by position, left-to-right runs kept inside."""
     return Reading([_right_to_left(line) if _mostly_arabic(line) and _listed_left_to_right(line) else line
-                    for line in reading.lines])
+                    for line in _top_to_bottom(reading.lines)])
+
+
+def _top_to_bottom(lines: list[Line]) -> list[Line]:
+    """Tesseract's order, except that no line comes after a line below it in the same column: layout
+    analysis sometimes lists a value before the label printed above it ("6524996" before "رقم القيد"),
+    and a label takes the line after it as its value."""
+    ordered: list[Line] = []
+    for line in lines:
+        left, top, width, height = line.box
+        below = (i for i, other in enumerate(ordered)
+                 if other.box[0] < left + width and left < other.box[0] + other.box[2]
+                 and other.box[1] >= top + height - height // 4)
+        at = next(below, None)
+        if at is None:
+            ordered.append(line)
+        else:
+            ordered.insert(at, line)
+    return ordered
 
 
 def _one_row(words: list[OcrWord]) -> bool:
