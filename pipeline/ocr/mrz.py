@@ -25,6 +25,9 @@ _MRZ_CHAR_HEIGHT = 40
 # a slash: allowed, it comes out as `/` (extraction resolves it by position); not allowed, the 7 is
 # sometimes read right and sometimes dropped, shifting every field after it. Then smaller.
 _ATTEMPTS = ((_MRZ_CHAR_HEIGHT, MRZ_ALPHABET + "/"), (_MRZ_CHAR_HEIGHT, MRZ_ALPHABET), (30, MRZ_ALPHABET + "/"))
+# A zone whose characters stand this many times taller than an attempt's height is shrunk to it too:
+# a small photo enlarged to read its page blurs the zone, and its letters read better smaller.
+_OVERSIZE = 1.5
 # A TD3 zone (44 OCR-B characters, each about 0.7 of its height wide) spans about 90% of its page's
 # width: the page is about this many character heights wide.
 _ZONE_WIDTH_IN_CHAR_HEIGHTS = 34
@@ -108,7 +111,7 @@ def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> lis
     # a document whose printed check digit is wrong.
     for height, alphabet in _ATTEMPTS:
         scaled = crop
-        if char_height < height:
+        if char_height < height or char_height > _OVERSIZE * height:
             factor = height / max(char_height, 1)
             scaled = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
         # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
