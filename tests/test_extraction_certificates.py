@@ -78,3 +78,11 @@ def test_only_a_latin_value_is_taken_from_before_its_label():
     # a label are a garbled part of it, and the value is on the next line.
     assert extract_marriage("Leila Reyes : اسم الزوجة")["wife_name"] == "Leila Reyes"
     assert extract_marriage("نم : اسم الزوجة\nهدى حسن حسين")["wife_name"] == "هدى حسن حسين"
+
+
+def test_a_registration_number_read_only_in_part_is_not_reported():
+    # "٦٤١٧١٤٧" of which OCR read two digits: no number is better than a wrong one (the document is
+    # then reviewed for its missing number).
+    assert extract_marriage("رقم العقد : 64\nاسم الزوج : فهد وليد المطيري")["certificate_number"] is None
+    assert extract_marriage("رقم العقد : 6417147")["certificate_number"] == "6417147"
+    assert extract_marriage("Certificate No. KW-2019/123")["certificate_number"] == "KW-2019/123"

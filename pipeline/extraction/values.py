@@ -22,14 +22,20 @@ def name_value(raw: str | None) -> str | None:
     return value if re.search(r"[^\W\d_]{2,}", value) else None
 
 
+# A registration number has at least this many digits; one of one to three is a number OCR read
+# only in part ("٦٤١٧١٤٧" read "64"), and reporting it would be reporting a wrong number.
+MIN_NUMBER_DIGITS = 4
+
+
 def number_value(raw: str | None) -> str | None:
-    """The first token that carries a digit (certificate and contract numbers: 45678, KW-2019/123)."""
+    """The first token that carries a digit (certificate and contract numbers: 45678, KW-2019/123), if
+    it has enough digits to be a whole registration number."""
     if not raw:
         return None
     for token in clean(raw).split():
         token = token.strip(":.,|")
         if re.search(r"\d", token) and re.fullmatch(r"[A-Za-z0-9/\-]+", token):
-            return token
+            return token if sum(c.isdigit() for c in token) >= MIN_NUMBER_DIGITS else None
     return None
 
 
