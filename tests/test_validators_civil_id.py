@@ -21,3 +21,9 @@ def test_numbers_in_document_text_are_checked_in_any_digit_system():
     failing = check_civil_ids(f"Civil ID {VALID[:-1]}0")[0]
     assert failing.outcome == "fail" and failing.severity == "review"
     assert check_civil_ids("no numbers") == []
+
+
+def test_a_number_under_its_label_is_checked_and_twelve_digits_elsewhere_are_not_a_civil_id():
+    assert check_civil_ids(f"الرقم المدني\n{VALID[:-1]}0")[0].outcome == "fail"
+    # A passport number misread together with its check digit ("T72119054" + "4" + "11").
+    assert check_civil_ids("Passport No.\n172119054411\nCountry code") == []

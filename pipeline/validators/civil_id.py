@@ -12,6 +12,9 @@ NAME = "civil_id"
 _WEIGHTS = (2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CENTURY = {"1": 1800, "2": 1900, "3": 2000}
 _CANDIDATE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# A civil ID is a number printed as one, under its label: any twelve digits on a page are not (a
+# passport number misread with its check digit can come out as twelve digits).
+_LABEL = re.compile(r"civil\s*(id|no|number)|ال(رقم|بطاقة)\s*ال?مدني|مدنية", re.IGNORECASE)
 
 
 def civil_id_problem(number: str) -> str | None:
@@ -35,11 +38,14 @@ def civil_id_valid(number: str) -> bool:
 
 
 def check_civil_ids(text: str) -> list[Check]:
-    """Every civil-ID-shaped number on the document must be a valid one.
+    """Every civil ID printed on the document (twelve digits by a civil ID label) must be a valid one.
 
     A failure is "review", not "reject": one misread digit breaks the check digit, and the text came from OCR.
     """
-    numbers = sorted(set(_CANDIDATE.findall(normalize_digits(text))))
+    lines = normalize_digits(text).splitlines()
+    # The number stands on its label's line or, in forms that set values under labels, the next one.
+    labelled = [" ".join(lines[i:i + 2]) for i, line in enumerate(lines) if _LABEL.search(line)]
+    numbers = sorted({n for chunk in labelled for n in _CANDIDATE.findall(chunk)})
     if not numbers:
         return []
     bad = [f"{n} ({civil_id_problem(n)})" for n in numbers if civil_id_problem(n)]
