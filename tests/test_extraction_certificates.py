@@ -67,6 +67,13 @@ def test_a_sex_word_cut_short_by_ocr_counts_only_when_it_starts_one_sex_alone():
     assert sex_value("كريم") is None
 
 
+def test_a_sex_word_with_one_letter_misread_counts_when_no_other_sex_word_is_near():
+    assert sex_value("أنقى") == "F"  # "أنثى" with its ث read as ق
+    assert sex_value("انتى") == "F"
+    assert sex_value("ذكي") is None  # three letters: only whole words or starts
+    assert sex_value("أنقاض") is None  # two letters off
+
+
 def test_a_label_whose_first_word_ocr_garbled_is_still_the_whole_label_not_a_value():
     # "اسم الزوجة" read "سم الزوجة": "الزوجة" alone is a label too, and "سم" is no name.
     fields = extract_marriage("رقم العقد\n2587092\nسم الزوجة\nهدى حسن حسين |\nتاريخ عقد الزواج\n16/08/1996")

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from pipeline.extraction.dates import parse_date
-from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.normalise import clean, edit_distance, fold
 from pipeline.extraction.vocabulary import vocabulary
 
 _NAME_JUNK = re.compile(r"^[\s:|/\-–.]+|[\s:|/\-–.]+$")
@@ -46,7 +46,8 @@ def date_value(raw: str | None, pivot_year: int | None = None) -> str | None:
 
 def sex_value(raw: str | None) -> str | None:
     """The sex a value names: one of the vocabulary's words, or the start (two letters or more) of
-    exactly one sex's Arabic words: OCR drops the stacked final letters of "أنثى" ("أن")."""
+    exactly one sex's Arabic words: OCR drops the stacked final letters of "أنثى" ("أن"); or, in a
+    longer word, one misread letter."""
     words = fold(raw).split() if raw else []
     if not words:
         return None
@@ -57,6 +58,13 @@ def sex_value(raw: str | None) -> str | None:
     if len(words[0]) < 2 or not re.fullmatch("[\u0621-\u064a]+", words[0]):
         return None
     starts = {code for code, folded in names.items() if any(n.startswith(words[0]) for n in folded)}
+    # Or one letter misread in a word of four or more ("أنقى" for "أنثى"), when no other sex's word
+    # is within two letters of it.
+    if not starts and len(words[0]) >= 4:
+        near = {code: min(edit_distance(words[0], n) for n in folded) for code, folded in names.items()}
+        starts = {code for code, distance in near.items() if distance <= 1}
+        if any(distance <= 2 for code, distance in near.items() if code not in starts):
+            return None
     return starts.pop() if len(starts) == 1 else None
 
 
