@@ -55,3 +55,16 @@ def test_the_machine_readable_zone_is_left_to_its_own_reading_however_weak():
     assert len(zone) == 2
     again = reread_weak_lines(image, weak, "ara+eng", RereadBudget(20))
     assert all(again.lines[i] is weak.lines[i] for i in zone)  # not read again as a line of English
+
+
+def test_the_arabic_model_never_brings_digits_into_a_line_it_reads_again():
+    # It knows only ٠ and ١ of the Arabic-Indic digits and reads "٢٥٠" as "١٠١" (101). A line where the
+    # page read put a Latin look-alike for the number is read again whole, but its digits are left to
+    # their own readers.
+    image = text_page(["الراتب الشهري : ٢٥٠ دينار"], size=(2480, 300))
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert "101" in reading.text.split()  # what the Arabic model makes of ٢٥٠
+    junk = engine.Reading([engine.Line([OcrWord("Yor", 72.0, w.box) if w.text == "101" else w for w in line.words])
+                           for line in reading.lines])
+    again = reread_weak_lines(image, junk, "ara+eng", RereadBudget(6))
+    assert "101" not in again.text.split()

@@ -136,7 +136,10 @@ def reread_weak_lines(
         mixed = any(_unsure_foreign(word, languages, focused) for word in line.words)
         clean = again.confidence >= REREAD_LINE_BELOW and not any(
             _unsure_foreign(word, languages, focused) for word in again.words)
-        better = again.words and (again.confidence > line.confidence or (mixed and clean))
+        # The Arabic model reads Arabic-Indic digits as the only two it knows ("٢٥٠" as "١٠١"): a
+        # reading by it that changes a line's digits is not taken (digits have their own readings).
+        digits_kept = not _arabic_script(focused) or _digits(again.text) == _digits(line.text)
+        better = again.words and digits_kept and (again.confidence > line.confidence or (mixed and clean))
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
 
@@ -207,11 +210,19 @@ def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
             and script_languages(languages, word.text) != focused)
 
 
+def _arabic_script(languages: str) -> bool:
+    return all(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+"))
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _plausibly_in_script(words: list[OcrWord], languages: str) -> bool:
     """A reading made only of letters of `languages`' script (two or more, no digits or marks) and not
     a guess: the Arabic model reads a Latin name as Arabic-looking noise at confidence near 0."""
     text = "".join(w.text for w in words)
-    arabic = all(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+"))
+    arabic = _arabic_script(languages)
     letters = [c for c in text if c.isalpha() and (("\u0600" <= c <= "\u06ff") == arabic)]
     return (len(letters) >= 2 and len(letters) == len(text)
             and engine.Line(words).confidence >= FOREIGN_WORD_MIN_CONFIDENCE)
