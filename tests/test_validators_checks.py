@@ -52,6 +52,14 @@ def test_a_value_holding_a_word_read_unsurely_needs_review_though_the_page_read_
     assert sure.outcome == "pass"
 
 
+def test_an_amount_read_unsurely_needs_review():
+    words = [OcrWord("الراتب", 92.0, (0, 0, 40, 20)), OcrWord("101", 41.0, (50, 0, 40, 20))]
+    text = TextResult("s", [PageText(1, "الراتب 101", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = check_field_confidence(text, {"monthly_salary_kwd": 101.0}, 60.0)
+    assert check.outcome == "fail" and "monthly_salary_kwd" in check.detail
+    assert check_field_confidence(text, {"monthly_salary_kwd": 650.0}, 60.0)[0].outcome == "pass"  # not on the page
+
+
 def test_declared_type_is_checked_not_trusted():
     assert check_declared_type("passport", "birth_certificate")[0].severity == "review"
     assert check_declared_type(None, "passport")[0].outcome == "skip"

@@ -30,9 +30,18 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
         for word in page.words:
             key = normalize_text(word.text)
             surest[key] = max(surest.get(key, 0.0), word.confidence)
-    unsure = [(name, word, surest[word]) for name, value in fields.items() if isinstance(value, str)
-              for word in value.split() if word in surest and surest[word] < minimum]
+    unsure = [(name, word, surest[word]) for name, value in fields.items() for word in _words(value)
+              if word in surest and surest[word] < minimum]
     if unsure:
         detail = ", ".join(f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure)
         return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
     return [Check(FIELD_NAME, "pass", f"every word of the extracted values read at {minimum:.0f}% or more")]
+
+
+def _words(value: Any) -> list[str]:
+    """A value's words as the page may print them: a text's words; an amount as "650" or "650.000"."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [f"{value:g}", f"{value:.3f}"]
+    return []
