@@ -16,6 +16,22 @@ def test_an_arabic_line_listed_left_to_right_is_put_right_to_left():
     assert logical_order(Reading([listed])).text == "تاريخ الولادة : 07/04/2016"
 
 
+def test_a_colon_shorter_than_the_words_does_not_keep_a_line_from_being_reordered():
+    # As Tesseract listed "الأجر الشهري : ٨٠٠ دينار" once it judged the line left to right.
+    words = [OcrWord("دينار", 90.0, (0, 10, 100, 40)), OcrWord("800", 90.0, (110, 15, 60, 30)),
+             OcrWord(":", 90.0, (180, 36, 4, 8)), OcrWord("الشهري", 90.0, (200, 10, 100, 40)),
+             OcrWord("الأجر", 90.0, (310, 10, 100, 40))]
+    assert logical_order(Reading([Line(words)])).text == "الأجر الشهري : 800 دينار"
+
+
+def test_a_line_whose_runs_were_listed_left_to_right_is_reordered_though_each_run_reads_right():
+    # Listed "دينار 800 : الأجر الشهري": the runs left to right, the label's two words right to left.
+    words = [OcrWord("دينار", 90.0, (0, 10, 100, 40)), OcrWord("800", 90.0, (110, 15, 60, 30)),
+             OcrWord(":", 90.0, (180, 36, 4, 8)), OcrWord("الأجر", 90.0, (310, 10, 100, 40)),
+             OcrWord("الشهري", 90.0, (200, 10, 100, 40))]
+    assert logical_order(Reading([Line(words)])).text == "الأجر الشهري : 800 دينار"
+
+
 def test_a_latin_name_inside_an_arabic_line_stays_left_to_right():
     listed = _line(("Reyes", 110), ("Leila", 0), (":", 220), ("الثاني", 330), ("الطرف", 440))
     assert logical_order(Reading([listed])).text == "الطرف الثاني : Leila Reyes"

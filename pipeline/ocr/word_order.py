@@ -32,12 +32,12 @@ def _mostly_arabic(line: Line) -> bool:
 
 
 def _listed_left_to_right(line: Line) -> bool:
-    """Tesseract listed the line's Arabic words left to right (it judged the line's direction wrong).
-    Only then is the line reordered: its Arabic word boxes often reach into their neighbours, so
-    positions are a worse guide to the order than its own right-to-left listing."""
-    middles = [w.box[0] + w.box[2] / 2 for w in line.words if _arabic(w.text)]
-    steps = list(pairwise(middles))
-    return sum(b > a for a, b in steps) > sum(b < a for a, b in steps)
+    """Tesseract listed some of the line's Arabic words left to right (it judged the line's direction,
+    or a run's, wrong): one Arabic word listed after another stands wholly to its right. Only then is
+    the line reordered: Arabic word boxes often reach into their neighbours, so positions are a worse
+    guide to the order than a right-to-left listing."""
+    arabic = [w.box for w in line.words if _arabic(w.text)]
+    return any(b[0] >= a[0] + a[2] for a, b in pairwise(arabic))
 
 
 def logical_order(reading: Reading) -> Reading:
@@ -66,8 +66,10 @@ def _top_to_bottom(lines: list[Line]) -> list[Line]:
 
 
 def _one_row(words: list[OcrWord]) -> bool:
-    """Every word's middle inside every other word's height: a line that took in words of the row below
-    (layout analysis sometimes does) is not reordered by position."""
+    """Every word's middle inside every other word's height (punctuation aside: a colon is too short to
+    judge by): a line that took in words of the row below (layout analysis sometimes does) is not
+    reordered by position."""
+    words = [w for w in words if any(c.isalnum() for c in w.text)]
     return all(b.box[1] <= a.box[1] + a.box[3] / 2 <= b.box[1] + b.box[3] for a in words for b in words)
 
 
