@@ -68,3 +68,13 @@ def test_the_arabic_model_never_brings_digits_into_a_line_it_reads_again():
                            for line in reading.lines])
     again = reread_weak_lines(image, junk, "ara+eng", RereadBudget(6))
     assert "101" not in again.text.split()
+
+
+def test_arabic_indic_digits_read_by_tesseract_are_never_sure():
+    # Debian's Arabic model knows only ٠ and ١ of them: "٢٥٠" comes out "١٠١" (101), once at 60%, and
+    # "٦٠٠" as "١٠٠" at 91%. Such a reading counts as a guess; the digit reader reads the number.
+    image = text_page(["الراتب الشهري : ٢٥٠ دينار"], size=(2480, 300))
+    (guess,) = [w for w in engine.read(image, "ara+eng", engine.PSM_AUTO).words if any(c.isdigit() for c in w.text)]
+    assert guess.text == "101" and guess.confidence == 0.0
+    assert [w.confidence for w in engine.read(text_page(["Salary: 250 KWD"], size=(2480, 300)), "ara+eng",
+                                              engine.PSM_AUTO).words if w.text == "250"] != [0.0]

@@ -188,6 +188,9 @@ def _options(psm: int, whitelist: str | None) -> list[str]:
     return ["--psm", str(psm), *(["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else [])]
 
 
+_ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+
+
 def _rows(tsv: str) -> list[list[str]]:
     """Tesseract's TSV without its header: level, page, block, paragraph, line, word, left, top,
     width, height, confidence, text (absent in rows of no text)."""
@@ -197,11 +200,16 @@ def _rows(tsv: str) -> list[list[str]]:
 def _reading(rows: list[list[str]]) -> Reading:
     lines: dict[tuple[str, str, str], list[OcrWord]] = {}
     for row in rows:
-        text = normalize_text(row[11] if len(row) > 11 else "").strip()
+        raw = row[11] if len(row) > 11 else ""
+        text = normalize_text(raw).strip()
         # Whole numbers, as pytesseract's table has always given them (what the thresholds were set on).
         confidence = float(int(float(row[10])))
         if not text or confidence < 0:
             continue
+        if _ARABIC_INDIC_DIGIT.search(raw):
+            # Debian's Arabic model knows only ٠ and ١ of these digits, so whatever it reads as them
+            # may have been any ("٦٠٠" read "١٠٠" at 91%): never a sure reading (the digit reader's turn).
+            confidence = 0.0
         box = (int(row[6]), int(row[7]), int(row[8]), int(row[9]))
         lines.setdefault((row[2], row[3], row[4]), []).append(OcrWord(text, confidence, box))
     return Reading([Line(words) for words in lines.values()])
