@@ -1,8 +1,10 @@
-"""Tesseract is not told a wrong resolution: it estimates the page's from its text."""
+"""The resolution Tesseract is told: none (it estimates it), and another when a page read cuts lines at a
+column of strokes."""
 
 from PIL import Image
 
 from pipeline.ocr import engine, fold_for_matching
+from pipeline.ocr.document import read_page, stroke_words
 from tests.fixtures.documents import make_document
 
 
@@ -16,3 +18,15 @@ def test_right_aligned_arabic_lines_starting_with_alef_keep_their_first_letters(
     lines = [fold_for_matching(line).replace(" ", "") for line in engine.read(image, "ara+eng", 3).text.splitlines()]
     for label, value in (("اسم المولود", truth.fields["child_name"]), ("اسم الأب", truth.fields["father_name"])):
         assert fold_for_matching(f"{label}:{value}").replace(" ", "") in lines
+
+
+def test_a_page_cut_at_a_column_of_alefs_is_read_again_told_another_resolution(tmp_path):
+    # The demo's sponsor contract: left to estimate the resolution (323 dpi), Tesseract took the aligned
+    # alefs for a ruled line and cut the lines ("||", "لطرف الأول"); told 300 dpi it reads them whole.
+    truth = make_document(tmp_path, "sponsor-contract", "employment_contract", seed=2026)
+    image = Image.open(tmp_path / truth.file).convert("L")
+    first = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert stroke_words(first)  # the symptom: words that are only strokes
+    page = read_page(image, "ara+eng")
+    assert not stroke_words(page)
+    assert any(fold_for_matching(line).startswith(fold_for_matching("الطرف الأول")) for line in page.text.splitlines())

@@ -28,6 +28,8 @@ LINE_SCALES = (1.0, 2.0)
 _LINE_MODES = (engine.PSM_SINGLE_LINE, engine.PSM_RAW_LINE)
 # A page read below this mean confidence may be sideways or upside down: ask OSD and read again.
 REORIENT_BELOW = 50.0
+# The resolution a page is read again with when its first read cut lines at a column of strokes.
+SECOND_RESOLUTION = 300
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def ocr_page(job: PageJob) -> PageText:
         reading, rotation, mrz = read_line(image, job.languages), 0, None
     else:
         image, _ = preprocess.deskew(preprocess.upscale_small_text(image, job.max_pixels))
-        reading, rotation = engine.read(image, job.languages, engine.PSM_AUTO), 0
+        reading, rotation = read_page(image, job.languages), 0
         if reading.confidence < REORIENT_BELOW:
             image, reading, rotation = _reorient(image, reading, job.languages)
         reading = second_readings.improve(image, reading, job.languages)
@@ -196,6 +198,23 @@ def ocr_page(job: PageJob) -> PageText:
         rotation=rotation,
         mrz=mrz,
     )
+
+
+def read_page(image: Image.Image, languages: str) -> engine.Reading:
+    """The page read. Where it took a column of strokes for a ruled line (words that are only bars:
+    right-aligned Arabic lines starting with an alef cut in two, "سم |" ... "لمولود"), the page is read
+    again told another resolution, which moves Tesseract's size thresholds, and the reading with fewer
+    bars (then the more confident one) is kept. Whether a page is cut depends on those thresholds
+    chaotically, so no single resolution avoids it (seen both told 96 dpi and left to estimate)."""
+    reading = engine.read(image, languages, engine.PSM_AUTO)
+    if not stroke_words(reading):
+        return reading
+    again = engine.read(image, languages, engine.PSM_AUTO, dpi=SECOND_RESOLUTION)
+    return min((reading, again), key=lambda r: (stroke_words(r), -r.confidence))
+
+
+def stroke_words(reading: engine.Reading) -> int:
+    return sum(1 for word in reading.words if set(word.text) <= set("|\\/![]"))
 
 
 def read_line(image: Image.Image, languages: str) -> engine.Reading:

@@ -128,21 +128,23 @@ def _overtime() -> OcrError:
 # told). Tesseract sizes its layout analysis by it: told 96 dpi about a 300 dpi page, it took the
 # aligned first letters of right-aligned Arabic lines for a ruled column ("اسم المولود" read as
 # "سم |" ... "لمولود"). Zero means unknown, and Tesseract estimates the resolution from the text.
-_UNKNOWN_RESOLUTION = (0, 0)
+UNKNOWN_RESOLUTION = 0
 
 
 def _limit_threads() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = None) -> Reading:
-    """Run Tesseract on one image and group its words into lines (in Tesseract's reading order)."""
+def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = None,
+         dpi: int = UNKNOWN_RESOLUTION) -> Reading:
+    """Run Tesseract on one image and group its words into lines (in Tesseract's reading order); `dpi`
+    is the resolution Tesseract is told."""
     _limit_threads()
     try:
         # An uncompressed file: PNG (pytesseract's default) costs more to encode and decode than a
         # page takes to binarise, and this runs once per page.
         with tempfile.NamedTemporaryFile(suffix=".bmp") as handle:
-            image.save(handle, format="BMP", dpi=_UNKNOWN_RESOLUTION)
+            image.save(handle, format="BMP", dpi=(dpi, dpi))
             handle.flush()
             tsv = pytesseract.image_to_data(handle.name, lang=languages, config=" ".join(_options(psm, whitelist)),
                                             timeout=_time_left())
@@ -163,7 +165,7 @@ def read_many(images: Sequence[Image.Image], languages: str, psm: int, whitelist
     with tempfile.TemporaryDirectory(prefix="wathiqa-crops-") as folder:
         paths = [Path(folder) / f"{i}.bmp" for i in range(len(images))]
         for image, path in zip(images, paths, strict=True):
-            image.save(path, format="BMP", dpi=_UNKNOWN_RESOLUTION)
+            image.save(path, format="BMP", dpi=(UNKNOWN_RESOLUTION, UNKNOWN_RESOLUTION))
         listing = Path(folder) / "images.txt"
         listing.write_text("".join(f"{path}\n" for path in paths))
         command = [pytesseract.pytesseract.tesseract_cmd, str(listing), "stdout", "-l", languages,
