@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image
@@ -169,25 +170,15 @@ def reread_foreign_words(
     models read only letters of that script there, not at a guess; the two confidences are not
     compared (the right Arabic reading often scores lower than the wrong Latin one). A Latin name
     or code stays: read surely, or read by the Arabic model as noise at confidence near 0."""
+    def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
+        # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
+        # them is theirs already.
+        others = [w.box for w in line.words if w is not word]
+        own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
+        return own if _plausibly_in_script(own, script_languages(languages, line.text)) else [word]
+
     crops = crops or CropReader(image, LINE_PADDING)
-    wanted = _foreign_word_crops(crops, reading, languages)
-    crops.prefetch(list(wanted.values())[:budget.left])
-    lines = []
-    for i, line in enumerate(reading.lines):
-        focused = script_languages(languages, line.text)
-        words: list[OcrWord] = []
-        for j, word in enumerate(line.words):
-            if (i, j) not in wanted or not budget.take():
-                words.append(word)
-                continue
-            again = crops.read(wanted[(i, j)])
-            # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
-            # them is theirs already.
-            others = [w.box for w in line.words if w is not word]
-            own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
-            words.extend(own if _plausibly_in_script(own, focused) else [word])
-        lines.append(engine.Line(words))
-    return engine.Reading(lines)
+    return _reread_words(reading, _foreign_word_crops(crops, reading, languages), budget, crops, keep)
 
 
 def _foreign_word_crops(
@@ -235,8 +226,22 @@ def reread_digit_words(
     """Read again, with the Latin model held to digits and date separators, each number in an Arabic
     line or alone: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
     it is a number holding every digit the first one had, in order, read confidently."""
+    def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
+        text = "".join(w.text for w in again.words)
+        keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
+        better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
+        return [OcrWord(text, round(again.confidence, 2), word.box) if better else word]
+
     crops = crops or CropReader(image, LINE_PADDING)
-    wanted = _digit_word_crops(crops, reading, languages)
+    return _reread_words(reading, _digit_word_crops(crops, reading, languages), budget, crops, keep)
+
+
+def _reread_words(
+    reading: engine.Reading, wanted: dict[tuple[int, int], Crop], budget: RereadBudget, crops: CropReader,
+    keep: Callable[[engine.Line, OcrWord, engine.Reading], list[OcrWord]],
+) -> engine.Reading:
+    """Each word wanted (by line and word index) read again from its crop while the budget lasts, and
+    replaced by what `keep` makes of the new reading (the word itself when it is not better)."""
     crops.prefetch(list(wanted.values())[:budget.left])
     lines = []
     for i, line in enumerate(reading.lines):
@@ -244,12 +249,8 @@ def reread_digit_words(
         for j, word in enumerate(line.words):
             if (i, j) not in wanted or not budget.take():
                 words.append(word)
-                continue
-            again = crops.read(wanted[(i, j)])
-            text = "".join(w.text for w in again.words)
-            keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
-            better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
-            words.append(OcrWord(text, round(again.confidence, 2), word.box) if better else word)
+            else:
+                words.extend(keep(line, word, crops.read(wanted[(i, j)])))
         lines.append(engine.Line(words))
     return engine.Reading(lines)
 
