@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Arabic-Indic (٠-٩) and Persian (۰-۹) digits.
+EASTERN_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+_DIGITS = str.maketrans(EASTERN_DIGITS, "01234567890123456789")
 TATWEEL = "\u0640"
 # Harakat, Quranic marks and superscript alef: vowel signs that printed documents use inconsistently.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
@@ -29,6 +31,10 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 def normalize_digits(text: str) -> str:
     """Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII 0-9; everything else unchanged."""
     return text.translate(_DIGITS)
+
+
+def has_eastern_digits(text: str) -> bool:
+    return any(c in EASTERN_DIGITS for c in text)
 
 
 def strip_diacritics(text: str) -> str:

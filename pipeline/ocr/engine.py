@@ -23,7 +23,7 @@ import pytesseract
 from PIL import Image
 
 from pipeline.models import OcrWord
-from pipeline.ocr.arabic import normalize_text
+from pipeline.ocr.arabic import has_eastern_digits, normalize_text
 from pipeline.ocr.errors import OcrError
 
 # Page segmentation modes (tesseract --help-psm).
@@ -190,9 +190,6 @@ def _options(psm: int, whitelist: str | None) -> list[str]:
     return ["--psm", str(psm), *(["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else [])]
 
 
-_ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
-
-
 def _rows(tsv: str) -> list[list[str]]:
     """Tesseract's TSV without its header: level, page, block, paragraph, line, word, left, top,
     width, height, confidence, text (absent in rows of no text)."""
@@ -208,7 +205,7 @@ def _reading(rows: list[list[str]]) -> Reading:
         confidence = float(int(float(row[10])))
         if not text or confidence < 0:
             continue
-        if _ARABIC_INDIC_DIGIT.search(raw):
+        if has_eastern_digits(raw):
             # Debian's Arabic model knows only ٠ and ١ of these digits, so whatever it reads as them
             # may have been any ("٦٠٠" read "١٠٠" at 91%): never a sure reading (the digit reader's turn).
             confidence = 0.0

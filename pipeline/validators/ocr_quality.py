@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.models import Check, TextResult
-from pipeline.ocr.arabic import normalize_text
 
 NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
@@ -27,9 +26,8 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     words not read as such (values assembled from the MRZ or from a date's parts) are not judged here."""
     surest: dict[str, float] = {}
     for page in text.pages:
-        for word in page.words:
-            key = normalize_text(word.text)
-            surest[key] = max(surest.get(key, 0.0), word.confidence)
+        for word in page.words:  # normalised as read (pipeline.ocr.engine), as the extracted values are
+            surest[word.text] = max(surest.get(word.text, 0.0), word.confidence)
     unsure = [(name, word, surest[word]) for name, value in fields.items() for word in _words(value)
               if word in surest and surest[word] < minimum]
     if unsure:
