@@ -1,4 +1,4 @@
-"""Lines read again with the models of the script they are written in: which script, and when."""
+"""Second readings of a page: which models read a line again, when, and what they may not change."""
 
 from pipeline.models import OcrWord
 from pipeline.ocr import engine, fold_for_matching
