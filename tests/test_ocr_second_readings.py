@@ -6,6 +6,7 @@ from pipeline.ocr.mrz import looks_like_mrz
 from pipeline.ocr.second_readings import (
     REREAD_LINE_BELOW,
     RereadBudget,
+    improve,
     reread_digit_words,
     reread_weak_lines,
     script_languages,
@@ -78,3 +79,17 @@ def test_arabic_indic_digits_read_by_tesseract_are_never_sure():
     assert guess.text == "101" and guess.confidence == 0.0
     assert [w.confidence for w in engine.read(text_page(["Salary: 250 KWD"], size=(2480, 300)), "ara+eng",
                                               engine.PSM_AUTO).words if w.text == "250"] != [0.0]
+
+
+def test_a_line_whose_arabic_indic_date_the_digit_reader_reads_costs_no_second_tesseract_run(monkeypatch):
+    # Tesseract reads the date as a guess, so the line looks weak; once the digit reader has read the
+    # date, neither the Arabic model (no ٢-٩) nor the Latin digits have anything left to read there.
+    image = text_page(["تاريخ الميلاد: ١٥/٠٣/٢٠١٩"], size=(2480, 300))
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert reading.lines[0].confidence < REREAD_LINE_BELOW
+    runs = []
+    read_many = engine.read_many
+    monkeypatch.setattr(engine, "read_many", lambda images, *args: runs.append(len(images)) or read_many(images, *args))
+    improved = improve(image, reading, "ara+eng")
+    assert improved.text.split()[-1] == "15/03/2019"
+    assert runs == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from PIL import Image
@@ -70,18 +70,23 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     budget = RereadBudget(MAX_REREADS_PER_PAGE)
     crops = CropReader(image, LINE_PADDING)
     reading = read_skipped_lines(image, reading, languages, budget, crops)
+    # Arabic-Indic numbers first (no Tesseract run): a line they settle is no weak line, and a line
+    # whose numbers are Arabic-Indic holds no Latin digits to read again.
+    with_numbers = read_indic_numbers(image, reading)
+    indic_lines = {i for i, (before, after) in enumerate(zip(reading.lines, with_numbers.lines, strict=True))
+                   if before.words != after.words}
+    reading = with_numbers
     # The crops the word and line passes will probably read, foreseen from the reading as it stands,
     # read now in one Tesseract run per setting; a pass reads what its predecessors changed itself.
     # A line unsure only of a word the foreign-word pass reads again is left to the weak-line pass:
     # that word, once read, often settles the line.
     foreign = _foreign_word_crops(crops, reading, languages)
     changing = {i for i, _ in foreign if reading.lines[i].confidence >= REREAD_LINE_BELOW}
-    foreseen = itertools.chain(_digit_word_crops(crops, reading, languages).values(), foreign.values(),
+    foreseen = itertools.chain(_digit_word_crops(crops, reading, languages, indic_lines).values(), foreign.values(),
                                *(line_crops for i, line_crops in _weak_line_crops(crops, reading, languages).items()
                                  if i not in changing))
     crops.prefetch(itertools.islice(foreseen, budget.left))
-    reading = reread_digit_words(image, reading, languages, budget, crops)
-    reading = read_indic_numbers(image, reading)
+    reading = reread_digit_words(image, reading, languages, budget, crops, indic_lines)
     reading = reread_foreign_words(image, reading, languages, budget, crops)
     reading = reread_weak_lines(image, reading, languages, budget, crops)
     return attach_row_values(reading)
@@ -221,11 +226,12 @@ def _plausibly_in_script(words: list[OcrWord], languages: str) -> bool:
 
 def reread_digit_words(
     image: Image.Image, reading: engine.Reading, languages: str, budget: RereadBudget,
-    crops: CropReader | None = None,
+    crops: CropReader | None = None, indic_lines: Collection[int] = (),
 ) -> engine.Reading:
     """Read again, with the Latin model held to digits and date separators, each number in an Arabic
-    line or alone: the Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when
-    it is a number holding every digit the first one had, in order, read confidently."""
+    line or alone, but not in `indic_lines` (whose numbers the Arabic-Indic digit reader read): the
+    Arabic model loses Latin digits there ("13" -> "3"). The new reading is kept only when it is a
+    number holding every digit the first one had, in order, read confidently."""
     def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
         text = "".join(w.text for w in again.words)
         keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
@@ -233,7 +239,7 @@ def reread_digit_words(
         return [OcrWord(text, round(again.confidence, 2), word.box) if better else word]
 
     crops = crops or CropReader(image, LINE_PADDING)
-    return _reread_words(reading, _digit_word_crops(crops, reading, languages), budget, crops, keep)
+    return _reread_words(reading, _digit_word_crops(crops, reading, languages, indic_lines), budget, crops, keep)
 
 
 def _reread_words(
@@ -256,7 +262,7 @@ def _reread_words(
 
 
 def _digit_word_crops(
-    crops: CropReader, reading: engine.Reading, languages: str
+    crops: CropReader, reading: engine.Reading, languages: str, indic_lines: Collection[int] = ()
 ) -> dict[tuple[int, int], Crop]:
     """By (line, word) index, the crop each number in a line without Latin letters (an Arabic line, or
     a number alone: the mixed models read "2006-02-16" as "2006-02-6") is read again from, with the
@@ -265,7 +271,8 @@ def _digit_word_crops(
     if not latin or latin == languages:
         return {}
     return {(i, j): crops.crop(_around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE, _NUMBER_ALPHABET)
-            for i, line in enumerate(reading.lines) if not any(c.isascii() and c.isalpha() for c in line.text)
+            for i, line in enumerate(reading.lines)
+            if i not in indic_lines and not any(c.isascii() and c.isalpha() for c in line.text)
             for j, word in enumerate(line.words) if _NUMBER.fullmatch(word.text)}
 
 
