@@ -59,17 +59,23 @@ def unread_regions(
 
 def _vertical_strokes(mask: np.ndarray, length: int) -> np.ndarray:
     """The ink pixels on an unbroken vertical run at least `length` pixels long."""
-    rows, columns = mask.shape
+    rows = mask.shape[0]
+    strokes = np.zeros_like(mask)
     if length < 1 or rows < length:
-        return np.zeros_like(mask)
-    zero = np.zeros((1, columns), dtype=np.int32)
-    inked = np.concatenate([zero, np.cumsum(mask, axis=0, dtype=np.int32)])
+        return strokes
+    # Only a column with that much ink can hold such a run: on most pages none or a few.
+    candidates = np.flatnonzero(np.count_nonzero(mask, axis=0) >= length)
+    if candidates.size == 0:
+        return strokes
+    zero = np.zeros((1, candidates.size), dtype=np.int32)
+    inked = np.concatenate([zero, np.cumsum(mask[:, candidates], axis=0, dtype=np.int32)])
     starts = (inked[length:] - inked[:-length]) == length  # the `length` rows from here are all ink
     counted = np.concatenate([zero, np.cumsum(starts, axis=0, dtype=np.int32)])
     # A pixel is on such a run when one starts at most `length` - 1 rows above it.
     y = np.arange(rows)
     first, last = np.clip(y - length + 1, 0, len(starts)), np.clip(y + 1, 0, len(starts))
-    return (counted[last] - counted[first]) > 0
+    strokes[:, candidates] = (counted[last] - counted[first]) > 0
+    return strokes
 
 
 def column_runs(columns: np.ndarray, gap: float) -> list[tuple[int, int]]:
