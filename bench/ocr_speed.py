@@ -227,11 +227,12 @@ def main() -> None:
     shutil.rmtree(root, ignore_errors=True)
     corpus = build_corpus(root)
     everything = [f for files in corpus.values() for f in files]
-    ocred = corpus["scanned"] + corpus["photo"]
-    images = page_images(ocred, root / "images", settings.ocr_dpi)
-
-    scan_images = [i for i in images if i.parent == root / "images"]
     photos = corpus["photo"]
+    scan_images = page_images(corpus["scanned"], root / "images", settings.ocr_dpi)
+    images = scan_images + photos
+    # The floor: plain Tesseract over every page image of the mixed corpus, born-digital pages
+    # (which the text stage takes from their text layer) rendered as the text stage would render them.
+    mixed_images = images + page_images(corpus["born_digital"], root / "digital-images", settings.ocr_dpi)
     cleaned = cleaned_photos(photos, root / "cleaned", settings.max_image_pixels)
     languages = settings.ocr_languages
     # The cores are shared with other work: measurements are interleaved and the fastest run kept.
@@ -251,6 +252,7 @@ def main() -> None:
         "photos_first": lambda: _first_reading(photos, 2),
         "plain_photos": lambda: plain_tesseract(photos, languages, 2),
         "plain_cleaned": lambda: plain_tesseract(cleaned, languages, 2),
+        "plain_mixed": lambda: plain_tesseract(mixed_images, languages, 2),
     }
     for _ in range(args.repeat):
         for name, run in runs.items():
@@ -276,6 +278,8 @@ def main() -> None:
         (f"plain `tesseract -l {languages}` on the same photos, 2 at a time", "plain_photos", len(photos)),
         (f"plain `tesseract -l {languages}` on the photos as cleaned up for the page read, 2 at a time",
          "plain_cleaned", len(photos)),
+        (f"plain `tesseract -l {languages}` on every page image of the mixed corpus, 2 at a time", "plain_mixed",
+         len(mixed_images)),
     ]
     for label, name, pages in rows:
         print(f"| {label} | {best[name]:.2f} | {cpu[name]:.2f} | {pages} | {chars[name]} |")
@@ -300,7 +304,8 @@ def main() -> None:
     print(f"per page: text layer {layer * 1000:.1f} ms, OCR {ocr * 1000:.0f} ms ({ocr / layer:.0f}x)")
     print(f"speed-up 2 workers over 1: {best['one'] / best['two']:.2f}x")
     for measure, figures in (("wall time", best), ("CPU time", cpu)):
-        print(f"text stage / plain tesseract, {measure}: scanned PDFs {figures['scans'] / figures['plain_scans']:.2f} "
+        print(f"text stage / plain tesseract, {measure}: mixed corpus {figures['two'] / figures['plain_mixed']:.2f}, "
+              f"scanned PDFs {figures['scans'] / figures['plain_scans']:.2f} "
               f"(first reading only {figures['scans_first'] / figures['plain_scans']:.2f}), their page images "
               f"{figures['scan_images'] / figures['plain_scans']:.2f}, photos "
               f"{figures['photos'] / figures['plain_photos']:.2f} (first reading only "
