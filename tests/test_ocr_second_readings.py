@@ -93,3 +93,19 @@ def test_a_line_whose_arabic_indic_date_the_digit_reader_reads_costs_no_second_t
     improved = improve(image, reading, "ara+eng")
     assert improved.text.split()[-1] == "15/03/2019"
     assert runs == []
+
+
+def test_an_arabic_line_weak_only_in_a_number_is_not_read_again_by_the_arabic_model(monkeypatch):
+    # A date the digit reader could not read stays Tesseract's guess at confidence 0; the label beside it
+    # was read surely. The Arabic model could only read the digits again, and its digits are never taken.
+    image = text_page(["تاريخ الميلاد: ١٥/٠٣/٢٠١٩"], size=(2480, 300))
+    (line,) = engine.read(image, "ara+eng", engine.PSM_AUTO).lines
+    guess = engine.Line([OcrWord("15/17/7119", 0.0, w.box) if any(c.isdigit() for c in w.text) else w
+                         for w in line.words])
+    assert guess.confidence < REREAD_LINE_BELOW
+    assert all(w.confidence >= REREAD_LINE_BELOW for w in guess.words if any(c.isalpha() for c in w.text))
+    runs = []
+    read_many = engine.read_many
+    monkeypatch.setattr(engine, "read_many", lambda images, *args: runs.append(len(images)) or read_many(images, *args))
+    again = reread_weak_lines(image, engine.Reading([guess]), "ara+eng", RereadBudget(6))
+    assert runs == [] and again.lines[0] is guess

@@ -155,8 +155,11 @@ def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str)
     wanted = {}
     for i, line in enumerate(reading.lines):
         focused = script_languages(languages, line.text)
-        unsure = line.confidence < REREAD_LINE_BELOW or any(_unsure_foreign(word, languages, focused)
-                                                              for word in line.words)
+        # The Arabic model has no ٢-٩ and a reading by it that changes digits is never taken: a line
+        # weak only in its numbers (Arabic-Indic ones the digit reader refused) has nothing it can mend.
+        weak = line.confidence < REREAD_LINE_BELOW and not (_arabic_script(focused) and all(
+            w.confidence >= REREAD_LINE_BELOW for w in line.words if any(c.isalpha() for c in w.text)))
+        unsure = weak or any(_unsure_foreign(word, languages, focused) for word in line.words)
         # The machine-readable zone has its own reading (`mrz`), with its alphabet; read as a line of
         # English it only loses characters, and extraction falls back on the page's reading of it.
         if unsure and focused != languages and not looks_like_mrz(line.text):
