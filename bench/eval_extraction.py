@@ -101,8 +101,8 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
             violations.append(truth["file"])
     return {"documents": len(truths), "type_accuracy": types_right / len(truths), "clean": clean,
             "degraded": degraded, "genuine": genuine, "genuine_verified": genuine_verified,
-            "violations": violations, "walls": walls, "cpus": cpus, "by_type": by_type,
-            "verified_by_type": verified_by_type, "unverified": unverified}
+            "violations": violations, "walls": walls, "cpus": cpus, "files": [t["file"] for t in truths],
+            "by_type": by_type, "verified_by_type": verified_by_type, "unverified": unverified}
 
 
 def evaluate_public(public_dir: Path) -> list[dict[str, Any]]:
@@ -132,7 +132,7 @@ def report(generated: dict[str, Any], public: list[dict[str, Any]]) -> str:
         f"- seconds per document (wall): mean {statistics.mean(walls):.2f}, p95 "
         f"{sorted(walls)[int(0.95 * (len(walls) - 1))]:.2f}, max {max(walls):.2f}",
         f"- CPU seconds per document (all cores, Tesseract included): mean {statistics.mean(cpus):.2f}, "
-        f"max {max(cpus):.2f}",
+        f"max {max(cpus):.2f} ({generated['files'][cpus.index(max(cpus))]})",
         *(f"- {doc_type}: fields {tally.rate:.1%}, verified {generated['verified_by_type'][doc_type][0]}/"
           f"{generated['verified_by_type'][doc_type][1]}" for doc_type, tally in generated["by_type"].items()),
         "",
