@@ -1,5 +1,7 @@
 """Second readings of a page: which models read a line again, when, and what they may not change."""
 
+from PIL import Image, ImageDraw, ImageFont
+
 from pipeline.models import OcrWord
 from pipeline.ocr import engine, fold_for_matching
 from pipeline.ocr.mrz import looks_like_mrz
@@ -11,7 +13,7 @@ from pipeline.ocr.second_readings import (
     reread_weak_lines,
     script_languages,
 )
-from tests.fixtures.pages import passport_page, text_page
+from tests.fixtures.pages import NOTO_SANS, passport_page, text_page
 
 
 def test_a_line_is_read_again_with_its_scripts_models():
@@ -109,3 +111,19 @@ def test_an_arabic_line_weak_only_in_a_number_is_not_read_again_by_the_arabic_mo
     monkeypatch.setattr(engine, "read_many", lambda images, *args: runs.append(len(images)) or read_many(images, *args))
     again = reread_weak_lines(image, engine.Reading([guess]), "ara+eng", RereadBudget(6))
     assert runs == [] and again.lines[0] is guess
+
+
+def test_a_line_whose_word_spans_far_more_ink_than_its_characters_is_read_again_and_the_whole_reading_taken():
+    # The mixed models read a printed passport number "S76731560" as "2" (spanning "S7673") and "560",
+    # confidently enough as a line (87) to pass as read. The "2" lost four characters; the Latin model
+    # reads the whole number, less confidently, and that reading is taken.
+    image = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(image).text((60, 60), "S76731560", font=ImageFont.truetype(str(NOTO_SANS), 32), fill=20)
+    (number,) = engine.read(image, "eng", engine.PSM_AUTO).words
+    left, top, width, height = number.box
+    cut = round(width * 0.6)
+    lost = engine.Line([OcrWord("2", 66.0, (left, top, cut, height)),
+                        OcrWord("560", 94.0, (left + cut + 8, top, width - cut - 8, height))])
+    assert lost.confidence >= REREAD_LINE_BELOW
+    again = reread_weak_lines(image, engine.Reading([lost]), "ara+eng", RereadBudget(6))
+    assert again.text.replace("$", "S") == "S76731560"

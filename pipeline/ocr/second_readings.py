@@ -29,6 +29,9 @@ REREAD_LINE_BELOW = 80.0
 # Second readings (skipped ink, weak lines, words in the other script) a page may spend: a busy photo
 # has dozens of weak lines, and reading them all again costs seconds for little.
 MAX_REREADS_PER_PAGE = 20
+# A word whose box is wider than this many line heights for each character read lost characters
+# ("S76731560" read "2 0": the "2" spans "S7673").
+LOST_CHARACTERS_WIDTH = 2.0
 # A word in the other script than its line's, read at least this confidently, is taken as written;
 # one read less surely is replaced by its line's script's reading if that is at least this confident.
 FOREIGN_WORD_TRUSTED = 90.0
@@ -139,13 +142,16 @@ def reread_weak_lines(
             continue
         again = max((crops.read(crop) for crop in wanted[i]), key=lambda r: r.confidence)
         focused = wanted[i][0].languages
-        mixed = any(_unsure_foreign(word, languages, focused) for word in line.words)
+        mixed = _lost_characters(line) or any(_unsure_foreign(word, languages, focused) for word in line.words)
         clean = again.confidence >= REREAD_LINE_BELOW and not any(
             _unsure_foreign(word, languages, focused) for word in again.words)
         # The Arabic model reads Arabic-Indic digits as the only two it knows ("٢٥٠" as "١٠١"): a
         # reading by it that changes a line's digits is not taken (digits have their own readings).
         digits_kept = not _arabic_script(focused) or _digits(again.text) == _digits(line.text)
-        better = again.words and digits_kept and (again.confidence > line.confidence or (mixed and clean))
+        # A line that lost characters takes a reading that keeps them all, read fairly.
+        whole = (_lost_characters(line) and not _lost_characters(engine.Line(again.words))
+                 and again.confidence >= LATIN_WORD_FAIR)
+        better = again.words and digits_kept and (again.confidence > line.confidence or (mixed and clean) or whole)
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
 
@@ -159,7 +165,8 @@ def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str)
         # weak only in its numbers (Arabic-Indic ones the digit reader refused) has nothing it can mend.
         weak = line.confidence < REREAD_LINE_BELOW and not (_arabic_script(focused) and all(
             w.confidence >= REREAD_LINE_BELOW for w in line.words if any(c.isalpha() for c in w.text)))
-        unsure = weak or any(_unsure_foreign(word, languages, focused) for word in line.words)
+        unsure = weak or _lost_characters(line) or any(_unsure_foreign(word, languages, focused)
+                                                        for word in line.words)
         # The machine-readable zone has its own reading (`mrz`), with its alphabet; read as a line of
         # English it only loses characters, and extraction falls back on the page's reading of it.
         if unsure and focused != languages and not looks_like_mrz(line.text):
@@ -201,6 +208,12 @@ def _foreign_word_crops(
             if focused != languages and _unsure_foreign(word, languages, focused):
                 wanted[(i, j)] = crops.crop(_around(word.box, beside=2), focused, engine.PSM_SINGLE_LINE)
     return wanted
+
+
+def _lost_characters(line: engine.Line) -> bool:
+    """A word of the line spans far more ink than its characters: the reader dropped some, whatever
+    its confidence in the ones it kept."""
+    return any(word.box[2] > LOST_CHARACTERS_WIDTH * line.box[3] * len(word.text) for word in line.words)
 
 
 def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
