@@ -107,3 +107,15 @@ def test_country_codes_outside_icao_list_need_review():
     (codes,) = [c for c in checks if c.name == "mrz_country_codes"]
     assert codes.outcome == "fail" and "INP" in codes.detail and "IID" in codes.detail
     assert not [c for c in check_mrz(parse_mrz(MRZ, today=TODAY), "passport") if c.name == "mrz_country_codes"]
+
+
+def test_a_date_printed_with_a_word_read_unsurely_needs_review_unless_it_came_from_the_mrz():
+    # "15 أغسطس 1998" read "5 أغسطس 1998": the "5" spans "15", so the text stage gave it no confidence;
+    # the date 1998-08-05 is a valid date, and only the word that printed its day can tell.
+    words = [OcrWord("5", 0.0, (0, 0, 40, 27)), OcrWord("أغسطس", 89.0, (50, 0, 140, 39)),
+             OcrWord("1998", 96.0, (200, 0, 87, 28)), OcrWord("20/12/2006", 94.0, (0, 60, 200, 28))]
+    text = TextResult("s", [PageText(1, "5 أغسطس 1998\n20/12/2006", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = check_field_confidence(text, {"marriage_date": "1998-08-05"}, 60.0)
+    assert check.outcome == "fail" and "marriage_date word '5'" in check.detail
+    assert check_field_confidence(text, {"marriage_date": "2006-12-20"}, 60.0)[0].outcome == "pass"
+    assert check_field_confidence(text, {"expiry_date": "1998-08-05"}, 60.0, printed_dates=False)[0].outcome == "pass"

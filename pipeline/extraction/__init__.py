@@ -59,6 +59,7 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
     checks += check_dates_plausible(fields, as_of)
     checks += check_civil_ids(plain)
     checks += check_ocr_confidence(text, settings.min_ocr_confidence)
-    checks += check_field_confidence(text, fields, settings.min_field_confidence)
+    checks += check_field_confidence(text, fields, settings.min_field_confidence,
+                                     printed_dates=doc_type != "passport")
     checks += check_declared_type(declared_type, doc_type)
     return Understanding(doc_type, fields, checks)

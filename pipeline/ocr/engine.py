@@ -32,6 +32,11 @@ PSM_BLOCK = 6  # one uniform block of text
 PSM_SINGLE_LINE = 7
 PSM_RAW_LINE = 13  # one line, bypassing layout analysis (which sometimes drops a whole line)
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+# A number (ASCII digits, perhaps with date separators) as a word of a reading.
+NUMBER = re.compile(r"[0-9][0-9/.\-:]*")
+# Digits are at most about 0.8 of their height wide: a number wider than this many heights a character
+# lost digits ("15" read "5" at 96%, "8875224" read "1").
+NUMBER_WIDTH_PER_CHARACTER = 1.2
 
 
 def _weighted_confidence(words: list[OcrWord]) -> float:
@@ -205,11 +210,13 @@ def _reading(rows: list[list[str]]) -> Reading:
         confidence = float(int(float(row[10])))
         if not text or confidence < 0:
             continue
+        box = (int(row[6]), int(row[7]), int(row[8]), int(row[9]))
         if has_eastern_digits(raw):
             # Debian's Arabic model knows only ٠ and ١ of these digits, so whatever it reads as them
             # may have been any ("٦٠٠" read "١٠٠" at 91%): never a sure reading (the digit reader's turn).
             confidence = 0.0
-        box = (int(row[6]), int(row[7]), int(row[8]), int(row[9]))
+        elif NUMBER.fullmatch(text) and box[2] > NUMBER_WIDTH_PER_CHARACTER * box[3] * len(text):
+            confidence = 0.0  # a number that lost digits, however surely the rest was read
         lines.setdefault((row[2], row[3], row[4]), []).append(OcrWord(text, confidence, box))
     return Reading([Line(words) for words in lines.values()])
 

@@ -8,7 +8,6 @@ beside their label in another column. Tesseract runs share one budget per page.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -36,8 +35,6 @@ LOST_CHARACTERS_WIDTH = 2.0
 # one read less surely is replaced by its line's script's reading if that is at least this confident.
 FOREIGN_WORD_TRUSTED = 90.0
 FOREIGN_WORD_MIN_CONFIDENCE = 25.0
-# A number (ASCII digits, perhaps with date separators) as a word of a page read.
-_NUMBER = re.compile(r"[0-9][0-9/.\-:]*")
 _NUMBER_ALPHABET = "0123456789/-.:"
 DIGIT_REREAD_MIN_CONFIDENCE = 80.0
 # Inside a number, digits stand closer than this many line heights; words stand further apart.
@@ -251,7 +248,7 @@ def reread_digit_words(
     def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
         text = "".join(w.text for w in again.words)
         keeps_digits = _is_subsequence([c for c in word.text if c.isdigit()], [c for c in text if c.isdigit()])
-        better = _NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
+        better = engine.NUMBER.fullmatch(text) and keeps_digits and again.confidence >= DIGIT_REREAD_MIN_CONFIDENCE
         return [OcrWord(text, round(again.confidence, 2), word.box) if better else word]
 
     crops = crops or CropReader(image, LINE_PADDING)
@@ -289,7 +286,7 @@ def _digit_word_crops(
     return {(i, j): crops.crop(_around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE, _NUMBER_ALPHABET)
             for i, line in enumerate(reading.lines)
             if i not in indic_lines and not any(c.isascii() and c.isalpha() for c in line.text)
-            for j, word in enumerate(line.words) if _NUMBER.fullmatch(word.text)}
+            for j, word in enumerate(line.words) if engine.NUMBER.fullmatch(word.text)}
 
 
 def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Reading:
@@ -373,7 +370,7 @@ def _read_surely(word: OcrWord) -> bool:
     letters or more read fairly well (a digit run misread as Arabic comes out as short, unsure words)."""
     if not any(c.isalnum() for c in word.text):
         return True
-    if _NUMBER.fullmatch(word.text):
+    if engine.NUMBER.fullmatch(word.text):
         return word.confidence >= INDIC_TRUSTED
     return sum("\u0621" <= c <= "\u064a" for c in word.text) >= 3 and word.confidence >= ARABIC_WORD_FAIR
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipeline.models import Check, TextResult
@@ -19,16 +20,20 @@ def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
     return [Check(NAME, "pass", f"mean OCR confidence {confidence:.1f} (minimum {minimum:.1f})")]
 
 
-def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: float) -> list[Check]:
+def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: float,
+                           printed_dates: bool = True) -> list[Check]:
     """Every word of every extracted text value read at least `minimum` surely. A page can read well on
     the whole while the one word that matters, a name, was a guess ("سامي" read "ساي" at 55%); a value
     whose word was a guess is shown to a person. A word is judged by its surest reading on the page;
-    words not read as such (values assembled from the MRZ or from a date's parts) are not judged here."""
+    words not read as such (values assembled from the MRZ) are not judged here. A date is judged by the
+    words that print it (its day, its year, or the whole date as one word) when `printed_dates` says the
+    dates were read from the print (a passport's come from its MRZ, checked by its check digits)."""
     surest: dict[str, float] = {}
     for page in text.pages:
         for word in page.words:  # normalised as read (pipeline.ocr.engine), as the extracted values are
             surest[word.text] = max(surest.get(word.text, 0.0), word.confidence)
-    unsure = [(name, word, surest[word]) for name, value in fields.items() for word in _words(value)
+    unsure = [(name, word, surest[word]) for name, value in fields.items()
+              for word in _words(value) + (_date_words(value) if printed_dates else [])
               if word in surest and surest[word] < minimum]
     if unsure:
         detail = ", ".join(f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure)
@@ -43,3 +48,15 @@ def _words(value: Any) -> list[str]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [f"{value:g}", f"{value:.3f}"]
     return []
+
+
+def _date_words(value: Any) -> list[str]:
+    """The words that may print an ISO date value: its day and its year alone ("5 أغسطس 1998"), or the
+    whole date in day-month-year or year-month-day order with any of the usual separators."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return []
+    year, month, day = value.split("-")
+    days, months = {day, day.lstrip("0")}, {month, month.lstrip("0")}
+    whole = {sep.join(parts) for sep in "/-." for d in days for m in months
+             for parts in ((d, m, year), (year, m, d))}
+    return sorted(days | {year} | whole)
