@@ -74,6 +74,17 @@ def test_a_sex_word_with_one_letter_misread_counts_when_no_other_sex_word_is_nea
     assert sex_value("أنقاض") is None  # two letters off
 
 
+def test_a_sex_word_with_one_letter_dropped_counts_even_when_three_letters_are_left():
+    assert sex_value("أنى") == "F"  # "أنثى" whose stacked ث the Arabic model lost
+    assert sex_value("نثى") == "F"
+    assert sex_value("ذكي") is None and sex_value("فكر") is None  # misread, not dropped: any word
+
+
+def test_an_arabic_label_whose_first_alef_was_lost_still_names_its_field():
+    fields = extract_birth("رقم القيد : 44185867\nلجنس : أن\nتاريخ الولادة : 2023-12-17")
+    assert fields["sex"] == "F" and fields["date_of_birth"] == "2023-12-17"
+
+
 def test_a_label_whose_first_word_ocr_garbled_is_still_the_whole_label_not_a_value():
     # "اسم الزوجة" read "سم الزوجة": "الزوجة" alone is a label too, and "سم" is no name.
     fields = extract_marriage("رقم العقد\n2587092\nسم الزوجة\nهدى حسن حسين |\nتاريخ عقد الزواج\n16/08/1996")

@@ -26,6 +26,11 @@ def _label_pattern(doc_type: str) -> tuple[re.Pattern[str], dict[str, str]]:
     for name, labels in vocabulary()["labels"][doc_type].items():
         for label in labels:
             owners.setdefault(fold(label), name)
+    for label, name in list(owners.items()):
+        # A right-aligned Arabic line's first alef is often lost (read as a ruled line, or cut):
+        # "الجنس" comes out "لجنس". Long enough, the rest still names the field.
+        if label.startswith("ا") and len(label) >= 5 and re.match("[\u0621-\u064a]", label[1]):
+            owners.setdefault(label[1:], name)
     alternatives = "|".join(re.escape(label) for label in sorted(owners, key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])({alternatives})(?![^\W_])"), owners
 

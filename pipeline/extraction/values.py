@@ -47,7 +47,7 @@ def date_value(raw: str | None, pivot_year: int | None = None) -> str | None:
 def sex_value(raw: str | None) -> str | None:
     """The sex a value names: one of the vocabulary's words, or the start (two letters or more) of
     exactly one sex's Arabic words: OCR drops the stacked final letters of "أنثى" ("أن"); or, in a
-    longer word, one misread letter."""
+    longer word, one letter misread or dropped."""
     words = fold(raw).split() if raw else []
     if not words:
         return None
@@ -58,14 +58,21 @@ def sex_value(raw: str | None) -> str | None:
     if len(words[0]) < 2 or not re.fullmatch("[\u0621-\u064a]+", words[0]):
         return None
     starts = {code for code, folded in names.items() if any(n.startswith(words[0]) for n in folded)}
-    # Or one letter misread in a word of four or more ("أنقى" for "أنثى"), when no other sex's word
-    # is within two letters of it.
-    if not starts and len(words[0]) >= 4:
+    # Or one letter misread in a word of four or more ("أنقى" for "أنثى"), or dropped from it ("أنى": the
+    # Arabic model loses letters of stacked ligatures; a three-letter word misread, "ذكي", may be any
+    # word), when no other sex's word is within two letters of it.
+    if not starts and len(words[0]) >= 3:
         near = {code: min(edit_distance(words[0], n) for n in folded) for code, folded in names.items()}
-        starts = {code for code, distance in near.items() if distance <= 1}
+        starts = {code for code, distance in near.items() if distance <= 1
+                  and (len(words[0]) >= 4 or any(_one_dropped(words[0], n) for n in names[code]))}
         if any(distance <= 2 for code, distance in near.items() if code not in starts):
             return None
     return starts.pop() if len(starts) == 1 else None
+
+
+def _one_dropped(read: str, word: str) -> bool:
+    """`read` is `word` with one of its letters left out."""
+    return len(word) == len(read) + 1 and any(word[:i] + word[i + 1:] == read for i in range(len(word)))
 
 
 def sex_in_text(text: str) -> str | None:
