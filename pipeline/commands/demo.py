@@ -7,7 +7,7 @@ never touches development data and always shows the same story.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import json
 import shutil
 import sys
@@ -42,16 +42,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _document_generator():
-    """The fixture generator lives with the tests (`tests/fixtures/documents.py`) in the checkout."""
-    path = project_root() / "tests" / "fixtures" / "documents.py"
-    spec = importlib.util.spec_from_file_location("wathiqa_demo_documents", path)
-    if spec is None or spec.loader is None or not path.exists():
-
+    """The fixture generator lives with the tests (`tests/fixtures/documents.py`) in the checkout, as a
+    module of the `tests.fixtures` package (it imports its neighbours), which the installed command
+    cannot import until the checkout is on its path."""
+    root = project_root()
+    path = root / "tests" / "fixtures" / "documents.py"
+    if not path.exists():
         raise CommandError(f"the sample document generator is missing ({path}); run the demo from a checkout")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
+    if str(root) not in sys.path:
+        sys.path.append(str(root))
+    return importlib.import_module("tests.fixtures.documents")
 
 
 def run(args: argparse.Namespace) -> int:
