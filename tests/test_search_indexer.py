@@ -92,3 +92,12 @@ def test_a_reindex_that_fails_leaves_the_index_in_use_untouched(index, opensearc
         index.reindex(broken_archive())
     assert index.current_index() == old and index.count() == 6
     assert list(opensearch.indices.get(index=f"{prefix}-*")) == [old]
+
+
+def test_dropping_an_index_leaves_no_record_of_its_prefix_and_others_untouched(index, opensearch, prefix):
+    other = SearchIndex(opensearch, settings_with(index_prefix=f"{prefix}-other"))
+    other.index_records(RECORDS[:1])
+    index.drop()
+    assert index.current_index() is None
+    index.index_records(RECORDS[:2])
+    assert index.count() == 2 and other.count() == 1

@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.blobstore import open_blobstore
     from pipeline.commands.process import process_inbox
     from pipeline.inbox import Inbox, Manifest
+    from pipeline.search import SearchIndex
+    from pipeline.search.client import open_search_client
     from pipeline.services import all_services
 
     root = project_root() / "var" / "demo"
@@ -66,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     print("== services")
     for service in all_services(settings_with()):
         print("  " + service.up().line())
+    # The demo's data starts empty each run, and so does its index (else an earlier run's records show).
+    SearchIndex(open_search_client(settings), settings).drop()
 
     print("== sample documents (a sponsor, his wife, a child, a domestic worker)")
     generator = _document_generator()

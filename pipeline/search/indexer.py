@@ -48,6 +48,11 @@ class SearchIndex:
             if exc.error != "resource_already_exists_exception":
                 raise
 
+    def drop(self) -> None:
+        """Delete every index of this prefix, records and all (the demo starts from an empty archive;
+        the archive itself can always index them again)."""
+        self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
+
     def current_index(self) -> str | None:
         if not self.client.indices.exists_alias(name=self.alias):
             return None
