@@ -139,15 +139,15 @@ def reread_weak_lines(
             continue
         again = max((crops.read(crop) for crop in wanted[i]), key=lambda r: r.confidence)
         focused = wanted[i][0].languages
-        mixed = _lost_characters(line) or any(_unsure_foreign(word, languages, focused) for word in line.words)
+        lost = _lost_characters(line)
+        mixed = lost or any(_unsure_foreign(word, languages, focused) for word in line.words)
         clean = again.confidence >= REREAD_LINE_BELOW and not any(
             _unsure_foreign(word, languages, focused) for word in again.words)
         # The Arabic model reads Arabic-Indic digits as the only two it knows ("٢٥٠" as "١٠١"): a
         # reading by it that changes a line's digits is not taken (digits have their own readings).
         digits_kept = not _arabic_script(focused) or _digits(again.text) == _digits(line.text)
         # A line that lost characters takes a reading that keeps them all, read fairly.
-        whole = (_lost_characters(line) and not _lost_characters(engine.Line(again.words))
-                 and again.confidence >= LATIN_WORD_FAIR)
+        whole = lost and not _lost_characters(engine.Line(again.words)) and again.confidence >= LATIN_WORD_FAIR
         better = again.words and digits_kept and (again.confidence > line.confidence or (mixed and clean) or whole)
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)

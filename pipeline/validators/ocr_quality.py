@@ -33,7 +33,7 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
         for word in page.words:  # normalised as read (pipeline.ocr.engine), as the extracted values are
             surest[word.text] = max(surest.get(word.text, 0.0), word.confidence)
     unsure = [(name, word, surest[word]) for name, value in fields.items()
-              for word in _words(value) + (_date_words(value) if printed_dates else [])
+              for word in dict.fromkeys(_words(value) + (_date_words(value) if printed_dates else []))
               if word in surest and surest[word] < minimum]
     if unsure:
         detail = ", ".join(f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure)
