@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from pipeline.extraction.normalise import clean, edit_distance, fold, fold_keep_positions
 from pipeline.extraction.vocabulary import vocabulary
 
+_ARABIC = re.compile("[\u0600-\u06FF]")
 _SEPARATORS = " :：;|/\\-–—_.،,()[]*«»"
 
 
@@ -38,7 +39,7 @@ def _label_pattern(doc_type: str) -> tuple[re.Pattern[str], dict[str, str]]:
 def _allowed_slips(label: str) -> int:
     # OCR misreads a letter or two in a label; short labels must match exactly or they match values.
     # Arabic OCR slips more, and long Arabic labels stay distinctive with two slips.
-    if len(label) >= 12 and re.search(r"[\u0600-\u06FF]", label):
+    if len(label) >= 12 and _ARABIC.search(label):
         return 2
     return 0 if len(label) < 6 else 1
 
@@ -115,8 +116,10 @@ def labeled_values(text: str, doc_type: str) -> dict[str, str]:
         for j, hit in enumerate(hits):
             stop = hits[j + 1].start if j + 1 < len(hits) else len(line)
             value = line[hit.end:stop].strip(_SEPARATORS)
-            if not value and len(hits) == 1 and re.search("[A-Za-z]", line[:hit.start]):
+            if (not value and len(hits) == 1 and re.search("[A-Za-z]", line[:hit.start])
+                    and _ARABIC.search(folded[hit.start:hit.end])):
                 # A right-to-left line with a Latin value comes out value-first: "Rajesh Kumar : العامل".
+                # Before a Latin label ("Given names / Prénoms") is that label's other wording, not a value.
                 value = line[:hit.start].strip(_SEPARATORS)
             if not value and j + 1 == len(hits) and i + 1 < len(lines):
                 following = lines[i + 1]

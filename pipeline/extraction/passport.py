@@ -73,13 +73,19 @@ def _printed_fields(page: PrintedPage, today: date) -> dict[str, object]:
     }
 
 
+def _printed_words(page: PrintedPage) -> set[str]:
+    return set(re.findall(r"[A-Z]+", clean(page.text).upper()))  # "AL-KAABI" is the MRZ's "AL<KAABI"
+
+
 def _resolve_word(word: str, printed_words: set[str], depth: int = 2) -> list[str] | None:
-    """`word` as printed-page words, once fillers read as letters at its ends or inside are dropped."""
+    """`word` as printed-page words, once fillers read as letters at its ends or inside are dropped, or
+    the one printed word a single misread letter away."""
     if word in printed_words:
         return [word]
-    trimmed = word.strip(FILLER_LOOKALIKES)
-    if trimmed != word and trimmed in printed_words:
-        return [trimmed]
+    # A filler letter at one end only ("SARAHC"): stripping both ends would also take a name's own S or K.
+    for trimmed in (word.rstrip(FILLER_LOOKALIKES), word.lstrip(FILLER_LOOKALIKES), word.strip(FILLER_LOOKALIKES)):
+        if trimmed != word and trimmed in printed_words:
+            return [trimmed]
     if depth:
         for i, char in enumerate(word):
             if char in FILLER_LOOKALIKES and i:
@@ -87,7 +93,11 @@ def _resolve_word(word: str, printed_words: set[str], depth: int = 2) -> list[st
                 right = _resolve_word(word[i + 1:], printed_words, depth - 1) if left else None
                 if left and right:
                     return left + right
-    return None
+    # No check digit covers the name line, and the printed name is the document's own: where the two
+    # differ by one letter the MRZ reading is the likelier misread (OCR-B's M/N, I/L at low resolution).
+    near = [p for p in printed_words
+            if len(p) == len(word) >= 4 and sum(a != b for a, b in zip(p, word, strict=True)) == 1]
+    return near if len(near) == 1 else None
 
 
 def _reconcile_name(name: str, printed_words: set[str]) -> str:
@@ -96,9 +106,23 @@ def _reconcile_name(name: str, printed_words: set[str]) -> str:
     return " ".join(w for word in name.split() for w in (_resolve_word(word, printed_words) or [word]))
 
 
+def _split_names(name: str, printed_words: set[str]) -> tuple[str, str] | None:
+    """A name line whose `<<` was read as two letters ("NARTINCCSARAH"): surname and given names, where
+    the printed page shows both sides."""
+    for pair in re.finditer(rf"(?=[{FILLER_LOOKALIKES}]{{2}})", name):
+        surname = _resolve_word(name[:pair.start()], printed_words)
+        given = _resolve_word(name[pair.start() + 2:], printed_words) if surname else None
+        if surname and given:
+            return " ".join(surname), " ".join(given)
+    return None
+
+
 def reconcile_names(mrz: Mrz, page: PrintedPage) -> Mrz:
     """The MRZ with filler letters in its names undone where the printed page shows the words."""
-    words = set(clean(page.text).upper().split())
+    words = _printed_words(page)
+    split = _split_names(mrz.surname, words) if not mrz.given_names and " " not in mrz.surname else None
+    if split:
+        return replace(mrz, surname=split[0], given_names=split[1])
     return replace(mrz, surname=_reconcile_name(mrz.surname, words),
                    given_names=_reconcile_name(mrz.given_names, words))
 
@@ -131,7 +155,7 @@ def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str
     for name in ("nationality", "issuing_country"):
         if fields[name] not in icao_codes() and printed[name]:
             fields[name] = printed[name]
-    words = set(clean(page.text).upper().split())
+    words = _printed_words(page)
     for name in ("surname", "given_names"):
         mrz_name = fields[name]
         if isinstance(mrz_name, str) and printed[name] and not set(mrz_name.split()) <= words:
