@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from pipeline.ocr.preprocess import ink_mask, text_bands
+from pipeline.ocr.preprocess import dark_ink_mask, ink_mask, text_bands
 
 # Estimates run on a copy reduced so a text line is about this tall (cheap, and blind to specks).
 _WORK_LINE_HEIGHT = 16
@@ -22,6 +22,8 @@ _MIN_HEIGHT, _MAX_HEIGHT = 0.5, 2.5
 _MIN_INK = 0.06
 # Ink running unbroken down this many line heights is a rule or a frame, not text.
 _RULE_LENGTH = 3
+# Unread ink on more than this share of a page's rows is a patterned background, not skipped lines.
+_PATTERNED_ROWS = 0.5
 
 
 def unread_regions(
@@ -35,15 +37,15 @@ def unread_regions(
     if mask.mean() > 0.5:  # no paper to speak of (a photo, a dark page): nothing to judge by
         return []
     height = line_height / factor
-    margin = max(1, round(0.3 * height))
-    for left, top, width, box_height in boxes:
-        mask[max(0, top // factor - margin):(top + box_height) // factor + margin + 1,
-             max(0, left // factor - margin):(left + width) // factor + margin + 1] = False
-    # A frame or a vertical rule (a photo's border, a table's side) inks every row it passes, which
-    # would merge the text lines beside it into one band too tall to be text.
-    mask &= ~_vertical_strokes(mask, round(_RULE_LENGTH * height))
+    mask = _unread(mask, boxes, factor, height)
+    bands = text_bands(mask)
+    if sum(b - t + 1 for t, b in bands) > _PATTERNED_ROWS * mask.shape[0]:
+        # Unread "ink" on most rows is a patterned background (security printing), not text: the text
+        # is the ink darker than the pattern.
+        mask = _unread(dark_ink_mask(small), boxes, factor, height)
+        bands = text_bands(mask)
     found = []
-    for top, bottom in ((int(t), int(b)) for t, b in text_bands(mask)):
+    for top, bottom in ((int(t), int(b)) for t, b in bands):
         band_height = bottom - top + 1
         if not _MIN_HEIGHT * height <= band_height <= _MAX_HEIGHT * height:
             continue
@@ -55,6 +57,17 @@ def unread_regions(
                               min(image.width, (right + 1 + pad) * factor),
                               min(image.height, (bottom + 1 + pad) * factor)))
     return found
+
+
+def _unread(mask: np.ndarray, boxes: list[tuple[int, int, int, int]], factor: int, height: float) -> np.ndarray:
+    """`mask` without the read words (and a margin around them) and without rules and frames."""
+    margin = max(1, round(0.3 * height))
+    for left, top, width, box_height in boxes:
+        mask[max(0, top // factor - margin):(top + box_height) // factor + margin + 1,
+             max(0, left // factor - margin):(left + width) // factor + margin + 1] = False
+    # A frame or a vertical rule (a photo's border, a table's side) inks every row it passes, which
+    # would merge the text lines beside it into one band too tall to be text.
+    return mask & ~_vertical_strokes(mask, round(_RULE_LENGTH * height))
 
 
 def _vertical_strokes(mask: np.ndarray, length: int) -> np.ndarray:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from PIL import Image
 
 from pipeline.ocr.engine import MRZ_ALPHABET, PSM_AUTO, PSM_BLOCK, Line, read
+from pipeline.ocr.preprocess import dark_ink_mask
 
 # How the filler `<` comes out of a page read: guillemets, and `>` when the Arabic model mirrors it.
 _FILLER_LOOKALIKES = "«‹»›>"
@@ -24,7 +26,10 @@ _MRZ_CHAR_HEIGHT = 40
 # How the zone is read, in turn, until a reading is clean. The English model reads some fonts' 7 as
 # a slash: allowed, it comes out as `/` (extraction resolves it by position); not allowed, the 7 is
 # sometimes read right and sometimes dropped, shifting every field after it. Then smaller.
-_ATTEMPTS = ((_MRZ_CHAR_HEIGHT, MRZ_ALPHABET + "/"), (_MRZ_CHAR_HEIGHT, MRZ_ALPHABET), (30, MRZ_ALPHABET + "/"))
+# Last, when no reading had a standard length, only the ink darker than the rest: a stamp or security
+# printing across the zone drops out.
+_ATTEMPTS = ((_MRZ_CHAR_HEIGHT, MRZ_ALPHABET + "/", False), (_MRZ_CHAR_HEIGHT, MRZ_ALPHABET, False),
+             (30, MRZ_ALPHABET + "/", False), (_MRZ_CHAR_HEIGHT, MRZ_ALPHABET + "/", True))
 # A zone whose characters stand this many times taller than an attempt's height is shrunk to it too:
 # a small photo enlarged to read its page blurs the zone, and its letters read better smaller.
 _OVERSIZE = 1.5
@@ -68,7 +73,7 @@ def mrz_lines(texts: list[str]) -> list[str] | None:
     if len(found) < 2:
         return None
     # The zone's length: the standard length nearest its longest line (the one least likely cut short).
-    target = min(MRZ_LENGTHS, key=lambda n: abs(max(len(line) for line in found) - n))
+    target = _zone_length(found)
     count = 3 if len(found) >= 3 and all(abs(len(line) - 30) <= 3 for line in found[-3:]) else 2
     zone = found[-count:]
     # TD1's names are its last line; TD2's and TD3's their first.
@@ -109,21 +114,34 @@ def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> lis
     # MRZ characters, and a data line of a standard length. The choice is by shape only, never by
     # check digits: picking whichever reading makes a check digit hold would let a misread "repair"
     # a document whose printed check digit is wrong.
-    for height, alphabet in _ATTEMPTS:
-        scaled = crop
+    page_read = mrz_lines([line.text for line in candidates])
+    for height, alphabet, dark_only in _ATTEMPTS:
+        scaled = _darkest_ink(crop) if dark_only else crop
         if char_height < height or char_height > _OVERSIZE * height:
             factor = height / max(char_height, 1)
-            scaled = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
+            scaled = scaled.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
         # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
         for psm in (PSM_AUTO, PSM_BLOCK):
             found = mrz_lines([line.text for line in read(scaled, "eng", psm, whitelist=alphabet).lines])
             if found:
                 break
+        if found and dark_only and _zone_length(found) < _zone_length(*readings):
+            break  # the darkest ink alone lost filler: a TD3 zone read 36 long is no TD2
         if found and _clean(found):
             return found
         readings += [found] if found else []
-    page_read = mrz_lines([line.text for line in candidates])
     return next((r for r in readings if _standard_length(r)), readings[0] if readings else page_read)
+
+
+def _darkest_ink(image: Image.Image) -> Image.Image:
+    """Black where the ink is darker than a patterned background or a stamp, white elsewhere."""
+    return Image.fromarray(np.where(dark_ink_mask(image), 0, 255).astype(np.uint8))
+
+
+def _zone_length(*readings: list[str]) -> int:
+    """The standard line length nearest the longest line read (0 when nothing was read)."""
+    longest = max((len(line) for lines in readings for line in lines), default=0)
+    return min(MRZ_LENGTHS, key=lambda n: abs(longest - n)) if longest else 0
 
 
 def _standard_length(lines: list[str]) -> bool:

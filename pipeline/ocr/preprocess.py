@@ -42,6 +42,13 @@ def ink_mask(image: Image.Image) -> np.ndarray:
     return np.asarray(image) <= otsu_threshold(image.histogram())
 
 
+def dark_ink_mask(image: Image.Image) -> np.ndarray:
+    """Ink on a patterned background: Otsu's split again within what the first split called ink."""
+    pixels = np.asarray(image)
+    darker = pixels[pixels <= otsu_threshold(image.histogram())]
+    return pixels <= otsu_threshold(np.bincount(darker, minlength=256).tolist())
+
+
 def even_illumination(image: Image.Image) -> Image.Image:
     """Divide by an estimate of the paper's brightness (shadows and gradients on phone photos), then
     stretch the contrast; pages whose paper is already even are returned unchanged."""
@@ -88,8 +95,18 @@ def line_height(image: Image.Image) -> float | None:
     small, factor = _reduced(image)
     mask = ink_mask(small)
     # Bands are taken in vertical strips so a photo or a side column does not swallow the text lines.
-    heights = [b - t + 1 for strip in np.array_split(mask, 4, axis=1) for t, b in text_bands(strip) if b - t >= 2]
-    return float(np.median(heights)) * factor if heights else None
+    height = _median_band_height(mask, 4)
+    if height and height > small.height / 8:
+        # Not a line: photos and a patterned background fill every strip (a low-resolution ID card), so
+        # the lines are looked for as the darkest ink, in narrower strips between the pictures.
+        height = _median_band_height(dark_ink_mask(small), 16, tallest=small.height / 8)
+    return height * factor if height else None
+
+
+def _median_band_height(mask: np.ndarray, strips: int, tallest: float | None = None) -> float | None:
+    heights = [b - t + 1 for strip in np.array_split(mask, strips, axis=1) for t, b in text_bands(strip)
+               if b - t >= 2 and (tallest is None or b - t + 1 <= tallest)]
+    return float(np.median(heights)) if heights else None
 
 
 def is_single_line(image: Image.Image) -> bool:

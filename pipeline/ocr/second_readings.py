@@ -412,7 +412,9 @@ def read_skipped_lines(
         if focused != languages and budget.take():
             again = crops.read(crop._replace(languages=focused))
             best = again if again.words and again.confidence >= best.confidence else best
-        if best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2:
+        unsure = best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2
+        # An MRZ line is kept however unsure (security printing behind it): the MRZ reader reads it again.
+        if unsure and not looks_like_mrz(best.text):
             # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
             number = indic_digits.read_digit_run(image.crop(region))
             if number is None:
