@@ -123,6 +123,18 @@ def test_an_arabic_indic_date_comes_out_whole():
     assert "07/04/2016" in text.split()
 
 
+def test_a_number_whose_font_spaces_its_digits_wide_is_read_whole():
+    # Amiri sets "٦٤١٧١٤٧" with gaps wider than a word gap at this size; Tesseract reads it as one unsure
+    # word ("VENVIVEYV"). Cut at the gaps, the lone "١" strokes were refused and only "٦٤" and "٤٧" read.
+    image = _arabic_line_with_latin_digits(["٦٤١٧١٤٧"], AMIRI).reduce(2)
+    ink = np.flatnonzero((np.asarray(image) < 128).any(axis=0))
+    left, right = int(ink[0]), int(ink[-1])
+    rows = np.flatnonzero((np.asarray(image) < 128).any(axis=1))
+    word = OcrWord("VENVIVEYV", 17.0, (left, int(rows[0]), right - left + 1, int(rows[-1] - rows[0]) + 1))
+    text = read_indic_numbers(image, engine.Reading([engine.Line([word])])).text
+    assert text == "6417147"
+
+
 def test_pieces_of_one_number_are_joined_left_to_right_and_distant_numbers_are_not():
     left, right = OcrWord("07/0", 90.0, (100, 10, 60, 40)), OcrWord("4/2016", 95.0, (175, 10, 100, 40))
     far = OcrWord("12", 99.0, (600, 10, 30, 40))

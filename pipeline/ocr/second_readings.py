@@ -313,7 +313,8 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
                        min(image.height, top + height + margin)))
     words = list(line.words)
     numbers: list[OcrWord] = []
-    for start, end in coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height):
+    runs = coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height)
+    for start, end in _within_words(runs, [w for w in words if not _read_surely(w)], left):
         covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
         if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
             continue
@@ -333,6 +334,21 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
             if replaced is covered:
                 break
     return engine.Line(join_number_pieces(words, numbers, height))
+
+
+def _within_words(runs: list[tuple[int, int]], unsure: list[OcrWord], left: int) -> list[tuple[int, int]]:
+    """Runs of ink joined where one unsure word spans them: a font that spaces its digits wide (Amiri's
+    "٦٤١٧١٤٧") falls apart at word gaps, and a lone "١" is only a stroke, which the reader refuses."""
+    def spanning(run: tuple[int, int]) -> set[int]:
+        return {i for i, w in enumerate(unsure) if w.box[0] <= left + run[1] and left + run[0] <= w.box[0] + w.box[2]}
+
+    joined: list[tuple[int, int]] = []
+    for run in runs:
+        if joined and spanning(joined[-1]) & spanning(run):
+            joined[-1] = (joined[-1][0], run[1])
+        else:
+            joined.append(run)
+    return joined
 
 
 def join_number_pieces(words: list[OcrWord], numbers: list[OcrWord], height: int) -> list[OcrWord]:
