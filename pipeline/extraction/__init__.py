@@ -51,7 +51,7 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
         fields = passport_fields(mrz, page, as_of)
         checks += check_mrz(mrz, doc_type) + check_mrz_matches_page(mrz, page)
     elif doc_type in _EXTRACTORS:
-        fields = _EXTRACTORS[doc_type](plain)
+        fields = _EXTRACTORS[doc_type](plain, [page.words for page in text.pages])
     else:
         fields = {}
     checks += check_required_fields(doc_type, fields)

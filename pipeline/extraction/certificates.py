@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline.extraction.labels import labeled_values
+from collections.abc import Sequence
+
+from pipeline.extraction.layout import field_texts
 from pipeline.extraction.values import date_value, name_value, number_value, sex_in_text, sex_value
+from pipeline.models import OcrWord
 
 
-def extract_marriage(text: str) -> dict[str, object]:
-    raw = labeled_values(text, "marriage_certificate")
+def extract_marriage(text: str, pages: Sequence[Sequence[OcrWord]] = ()) -> dict[str, object]:
+    raw = field_texts(text, pages, "marriage_certificate")
     return {
         "certificate_number": number_value(raw.get("certificate_number")),
         "husband_name": name_value(raw.get("husband_name")),
@@ -16,8 +19,8 @@ def extract_marriage(text: str) -> dict[str, object]:
     }
 
 
-def extract_birth(text: str) -> dict[str, object]:
-    raw = labeled_values(text, "birth_certificate")
+def extract_birth(text: str, pages: Sequence[Sequence[OcrWord]] = ()) -> dict[str, object]:
+    raw = field_texts(text, pages, "birth_certificate")
     return {
         "certificate_number": number_value(raw.get("certificate_number")),
         "child_name": name_value(raw.get("child_name")),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from pipeline.extraction.labels import labeled_values
+from pipeline.extraction.layout import field_texts
 from pipeline.extraction.normalise import clean, fold
 from pipeline.extraction.values import date_value, name_value, number_value
+from pipeline.models import OcrWord
 
 _CURRENCY = r"(?:kwd|kuwaiti\s+dinars?|k\.?\s?d\.?|kd|د\.?\s?ك\.?|دينار(?:ا)?(?:\s*كويتي)?|dinars?)"
 # Grouped thousands ("1,250.500") or plain digits ("1200.000"); never stopping inside a number.
@@ -68,8 +70,8 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1])) - timedelta(days=1)
 
 
-def extract_contract(text: str) -> dict[str, object]:
-    raw = labeled_values(text, "employment_contract")
+def extract_contract(text: str, pages: Sequence[Sequence[OcrWord]] = ()) -> dict[str, object]:
+    raw = field_texts(text, pages, "employment_contract")
     start = date_value(raw.get("start_date"))
     end = date_value(raw.get("end_date"))
     months = duration_months(raw.get("duration"))

@@ -137,6 +137,16 @@ def _is_title(line: str) -> bool:
         folded.endswith(("certificate", "contract"))
 
 
+def label_only(line: str, doc_type: str) -> str | None:
+    """The field whose label `line` is, when it holds that label and nothing else."""
+    line = clean(line)
+    folded = fold_keep_positions(line)
+    hits = _hits(folded, doc_type)
+    if len(hits) == 1 and not (line[:hits[0].start] + line[hits[0].end:]).strip(_SEPARATORS):
+        return hits[0].field
+    return None
+
+
 def label_count(text: str, doc_type: str) -> int:
     """How many different fields of `doc_type` have a label in the text (evidence for the type)."""
     folded = fold_keep_positions(clean(text))
