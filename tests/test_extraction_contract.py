@@ -64,3 +64,8 @@ def test_duration_forms():
 
 def test_label_with_one_unreadable_word_still_found():
     assert extract_contract("تاريخ ela! العقد : 2026-11-20\n")["end_date"] == "2026-11-20"
+
+
+def test_a_label_whose_medial_ha_was_read_as_ba_and_with_two_letters_lost_is_still_its_label():
+    # Amiri's stacked letters: "تاريخ انتهاء العقد" read "تار انتباء العقد" (ـهـ as ب, يخ lost).
+    assert extract_contract("تار انتباء العقد : 14/06/2026")["end_date"] == "2026-06-14"

@@ -11,6 +11,7 @@ from pipeline.extraction.normalise import clean, edit_distance, fold, fold_keep_
 from pipeline.extraction.vocabulary import vocabulary
 
 _ARABIC = re.compile("[\u0600-\u06FF]")
+_READ_ALIKE = str.maketrans("ب", "ه")
 _SEPARATORS = " :：;|/\\-–—_.،,()[]*«»"
 
 
@@ -44,6 +45,11 @@ def _allowed_slips(label: str) -> int:
     return 0 if len(label) < 6 else 1
 
 
+def _slips(window: str, label: str) -> int:
+    """Letters OCR got wrong in a label, not counting a medial ه read as ب (Amiri's ـهـ: "الشبري", "انتباء")."""
+    return edit_distance(window.translate(_READ_ALIKE), label.translate(_READ_ALIKE))
+
+
 def _one_word_garbled(window: str, label: str, owners: dict[str, str]) -> bool:
     """A label of three or more words with one word unreadable ("تاريخ ela! العقد"), when no label of
     another field fits the same way."""
@@ -67,7 +73,7 @@ def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[
             if any(h.start < end and start < h.end for h in taken + found):
                 continue
             window = " ".join(folded[start:end].split())
-            close = abs(len(window) - len(label)) <= slips and edit_distance(window, label) <= slips
+            close = abs(len(window) - len(label)) <= slips and _slips(window, label) <= slips
             if close or _one_word_garbled(window, label, owners):
                 found.append(_Hit(owners[label], start, end))
     return found
@@ -83,7 +89,7 @@ def _with_word_before(folded: str, hit: _Hit, owners: dict[str, str]) -> _Hit:
     for label, field in owners.items():
         slips = _allowed_slips(label)
         if (field == hit.field and label.endswith(folded[hit.start:hit.end]) and slips
-                and abs(len(window) - len(label)) <= slips and edit_distance(window, label) <= slips):
+                and abs(len(window) - len(label)) <= slips and _slips(window, label) <= slips):
             return _Hit(field, before.start(1), hit.end)
     return hit
 
