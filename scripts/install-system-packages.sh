@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(
   tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng   # OCR, Arabic and English models
   libmagic1                                            # file type by content
-  fonts-hosny-amiri fonts-noto-core fonts-dejavu-core  # Arabic and Latin fonts for generated fixtures
+  fonts-hosny-amiri fonts-noto-core fonts-dejavu-core  # fonts: the digit reader and word check draw with
+                                                       # them; the generated fixtures are set in them
   poppler-utils qpdf ghostscript                       # PDF tools used by fixtures and benchmarks
   chromium                                             # the archivist page's browser tests
   default-jdk-headless maven golang-go                 # OpenSearch node and the S3 server build

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from pipeline.models import OcrWord
-from pipeline.ocr import coverage, engine, indic_digits, preprocess
+from pipeline.ocr import coverage, engine, indic_digits, preprocess, word_check
 from pipeline.ocr.arabic import normalize_text
 from pipeline.ocr.crops import Crop, CropReader
 from pipeline.ocr.mrz import looks_like_mrz
@@ -66,7 +66,8 @@ class RereadBudget:
 
 def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engine.Reading:
     """Every second reading, most useful first as the budget may run out: lost lines, then numbers,
-    then single words and weak lines; last, label values from the same row."""
+    then single words and weak lines; then unsure Arabic words checked by drawing them; last, label
+    values from the same row."""
     budget = RereadBudget(MAX_REREADS_PER_PAGE)
     crops = CropReader(image, LINE_PADDING)
     reading = read_skipped_lines(image, reading, languages, budget, crops)
@@ -89,6 +90,8 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     reading = reread_digit_words(image, reading, languages, budget, crops, indic_lines)
     reading = reread_foreign_words(image, reading, languages, budget, crops)
     reading = reread_weak_lines(image, reading, languages, budget, crops)
+    if any(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+")):
+        reading = word_check.check_words(image, reading)
     return attach_row_values(reading)
 
 

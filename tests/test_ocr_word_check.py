@@ -1,0 +1,81 @@
+"""Unsure Arabic words checked by drawing them in the page's font against Tesseract's Arabic dictionary."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.models import OcrWord
+from pipeline.ocr import engine, read_document, word_check
+from pipeline.settings import settings_with
+from tests.fixtures.documents import make_document
+from tests.fixtures.pages import AMIRI
+
+KUFI = "/usr/share/fonts/truetype/noto/NotoKufiArabic-Regular.ttf"
+
+LINES = [["شهادة", "ميلاد"], ["اسم", "المولود", "نورة", "سامي", "المطيري"], ["اسم", "الأم", "منى", "محمد", "العنزي"],
+         ["المهنة", "مهندس", "مدني"]]
+
+
+def _page(font_path=AMIRI) -> tuple[Image.Image, list[list[tuple[str, tuple[int, int, int, int]]]]]:
+    """Lines of Arabic words set right to left, each word with its box as Tesseract would give it."""
+    font = ImageFont.truetype(str(font_path), 40)
+    image = Image.new("L", (1400, 120 + 100 * len(LINES)), 255)
+    draw = ImageDraw.Draw(image)
+    boxes = []
+    for row, words in enumerate(LINES):
+        right, y, line = 1350, 60 + 100 * row, []
+        for word in words:
+            width = draw.textlength(word, font=font, direction="rtl")
+            draw.text((right - width, y), word, font=font, fill=0, direction="rtl")
+            left, top, box_right, bottom = draw.textbbox((right - width, y), word, font=font, direction="rtl")
+            line.append((word, (int(left), int(top), int(box_right - left), int(bottom - top))))
+            right -= width + 25
+        boxes.append(line)
+    return image, boxes
+
+
+def _reading(boxes, misread: dict[str, tuple[str, float]]) -> engine.Reading:
+    """The page as read: every word sure, except `misread` (word -> what was read, confidence)."""
+    return engine.Reading([engine.Line([OcrWord(*misread.get(word, (word, 95.0)), box) for word, box in line])
+                           for line in boxes])
+
+
+def test_letters_a_font_stacks_and_tesseract_dropped_are_put_back():
+    # Amiri stacks the letters of "محمد" and "سامي"; Tesseract reads "مد" and "ساي", and "مهندس" as "مبندس".
+    image, boxes = _page()
+    reading = _reading(boxes, {"محمد": ("مد", 45.0), "سامي": ("ساي", 55.0), "مهندس": ("مبندس", 68.0)})
+    checked = word_check.check_words(image, reading)
+    assert checked.text == _reading(boxes, {}).text
+    assert all(w.confidence == word_check.CHECKED_CONFIDENCE for w in checked.words if w.text in ("محمد", "سامي"))
+
+
+def test_a_right_but_unsure_reading_is_confirmed_and_a_sure_one_left_alone():
+    image, boxes = _page()
+    checked = word_check.check_words(image, _reading(boxes, {"سامي": ("سامي", 33.0)}))
+    assert checked.text == _reading(boxes, {}).text
+    assert {w.text: w.confidence for w in checked.words}["سامي"] == word_check.CHECKED_CONFIDENCE
+    assert {w.text: w.confidence for w in checked.words}["المطيري"] == 95.0
+
+
+def test_a_page_in_a_font_we_do_not_have_is_left_as_read(monkeypatch: pytest.MonkeyPatch):
+    # Only a Kufi font installed: it draws Amiri's words too differently, so nothing is compared.
+    monkeypatch.setattr(word_check, "digit_fonts", lambda: (str(KUFI),))
+    image, boxes = _page()
+    reading = _reading(boxes, {"محمد": ("مد", 45.0)})
+    assert word_check.check_words(image, reading) == reading
+
+
+def test_the_dictionary_is_tesseracts_arabic_word_list_and_neighbours_are_letters_away():
+    assert {"محمد", "سامي", "مهندس"} <= word_check.dictionary().words
+    assert word_check.neighbours("مد")["محمد"] == 2  # two stacked letters lost
+    assert word_check.neighbours("مبندس")["مهندس"] == 1
+    assert "مد" not in word_check.neighbours("مد")
+
+
+def test_a_certificate_set_in_amiri_is_read_with_its_stacked_names_whole(tmp_path):
+    # A generated birth certificate in Amiri, whose "سامي" the page read alone gives as "ساي".
+    truth = make_document(tmp_path, "birth_certificate-00", "birth_certificate", seed=7)
+    assert truth.layout["arabic"] == "Amiri-Regular" and "سامي" in truth.fields["child_name"]
+    text = read_document(tmp_path / truth.file, "image/png", "amiri-page", settings_with(data_dir=tmp_path)).text
+    assert truth.fields["child_name"] in text
