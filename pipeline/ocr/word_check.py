@@ -37,6 +37,7 @@ EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
 FONT_MATCH = 0.6
 _FONT_SAMPLE = 6  # sure words drawn to find the page's font
 _ASPECT_SLACK = float(np.log(1.15))  # a word drawn 15% wider or narrower for its height is another word
+_SHORT = 5  # letters: a reading this short may have lost two, or lost one and misread one
 _LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
 _DRAWN_SIZE = 64  # font px the words are drawn at before being fitted to the ink
 CHECKED_CONFIDENCE = 90.0  # a word its drawing decided: sure enough for a field, never certain
@@ -178,8 +179,9 @@ def neighbours(text: str) -> dict[str, int]:
     words = dictionary().words
     inserted, changed, dropped = _inserted(text), _changed(text), _dropped(text)
     once = inserted | changed | dropped
-    twice = {e for i in inserted for e in _inserted(i)} | {e for c in changed for e in _inserted(c)} | {
-        e for d in dropped for e in _changed(d)}
+    twice = {e for d in dropped for e in _changed(d)}
+    if len(text) <= _SHORT:  # a long word has tens of thousands of such edits, and loses fewer letters
+        twice |= {e for i in inserted for e in _inserted(i)} | {e for c in changed for e in _inserted(c)}
     found = {e: 2 for e in twice if e in words}
     found.update({e: 1 for e in once if e in words})
     found.pop(text, None)
