@@ -67,7 +67,7 @@ def test_a_page_in_a_font_we_do_not_have_is_left_as_read(monkeypatch: pytest.Mon
 
 
 def test_the_dictionary_is_tesseracts_arabic_word_list_and_neighbours_are_letters_away():
-    assert {"محمد", "سامي", "مهندس"} <= word_check.dictionary().words
+    assert {"محمد", "سامي", "مهندس"} <= word_check.dictionary()
     assert word_check.neighbours("مد")["محمد"] == 2  # two stacked letters lost
     assert word_check.neighbours("مبندس")["مهندس"] == 1
     assert "مد" not in word_check.neighbours("مد")
@@ -79,3 +79,10 @@ def test_a_certificate_set_in_amiri_is_read_with_its_stacked_names_whole(tmp_pat
     assert truth.layout["arabic"] == "Amiri-Regular" and "سامي" in truth.fields["child_name"]
     text = read_document(tmp_path / truth.file, "image/png", "amiri-page", settings_with(data_dir=tmp_path)).text
     assert truth.fields["child_name"] in text
+
+
+def test_a_line_of_nothing_but_unsure_words_is_noise_and_left_alone():
+    image, boxes = _page()
+    line = LINES[3]
+    reading = _reading(boxes, {line[0]: ("المبنة", 50.0), line[1]: ("مبندس", 68.0), line[2]: ("مدني", 60.0)})
+    assert word_check.check_words(image, reading).text == reading.text

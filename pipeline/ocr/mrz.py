@@ -115,11 +115,15 @@ def read_mrz(image: Image.Image, lines: list[Line], unsure: bool = False) -> lis
     # check digits: picking whichever reading makes a check digit hold would let a misread "repair"
     # a document whose printed check digit is wrong.
     page_read = mrz_lines([line.text for line in candidates])
+    tried = set()
     for height, alphabet, dark_only in _ATTEMPTS:
         scaled = _darkest_ink(crop) if dark_only else crop
         if char_height < height or char_height > _OVERSIZE * height:
             factor = height / max(char_height, 1)
             scaled = scaled.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.LANCZOS)
+        if (scaled.size, alphabet, dark_only) in tried:
+            continue  # a zone already its size needs no rescaling for a smaller height: the same read
+        tried.add((scaled.size, alphabet, dark_only))
         # Layout analysis first; a small or noisy zone is sometimes only found as one uniform block.
         for psm in (PSM_AUTO, PSM_BLOCK):
             found = mrz_lines([line.text for line in read(scaled, "eng", psm, whitelist=alphabet).lines])

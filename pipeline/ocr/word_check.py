@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import subprocess
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +44,10 @@ CHECKED_CONFIDENCE = 90.0  # a word its drawing decided: sure enough for a field
 
 def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     """The reading with unsure Arabic words replaced or confirmed by drawing (see the module note)."""
-    unsure = [w for w in reading.words if _arabic_word(w.text) and _unsure(w)]
+    # Only in lines with a sure Arabic word: a line of nothing but unsure "words" is noise read as
+    # letters (a photo, a pattern), where drawings would be compared for nothing.
+    unsure = [w for line in reading.lines if any(_arabic_word(x.text) and not _unsure(x) for x in line.words)
+              for w in line.words if _arabic_word(w.text) and _unsure(w)]
     if not unsure:
         return reading
     gray = np.asarray(image.convert("L"))
@@ -61,7 +63,7 @@ def _arabic_word(text: str) -> bool:
 
 
 def _unsure(word: OcrWord) -> bool:
-    return word.confidence < CHECK_BELOW or word.text not in dictionary().words
+    return word.confidence < CHECK_BELOW or word.text not in dictionary()
 
 
 def _checked(gray: np.ndarray, word: OcrWord, font: str) -> OcrWord:
@@ -146,18 +148,8 @@ def _match(ink: np.ndarray, drawn: np.ndarray | None) -> float:
     return float((ink & fitted).sum() / max(1, (ink | fitted).sum()))
 
 
-class Dictionary:
-    """Tesseract's Arabic word list, grouped by length for near-word search."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.words = frozenset(words)
-        self.by_length: dict[int, list[str]] = defaultdict(list)
-        for word in self.words:
-            self.by_length[len(word)].append(word)
-
-
 @functools.cache
-def dictionary() -> Dictionary:
+def dictionary() -> frozenset[str]:
     """The word list inside the installed `ara` model (its LSTM word DAWG), unpacked once a process."""
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "ara."
@@ -167,16 +159,16 @@ def dictionary() -> Dictionary:
             listing = Path(tmp) / "words.txt"
             subprocess.run(["dawg2wordlist", f"{prefix}lstm-unicharset", f"{prefix}lstm-word-dawg", str(listing)],
                            capture_output=True, timeout=60, check=True)
-            return Dictionary(listing.read_text(encoding="utf-8").split())
+            return frozenset(listing.read_text(encoding="utf-8").split())
         except (OSError, subprocess.SubprocessError):
-            return Dictionary([])  # no word list: nothing is checked, every page reads as before
+            return frozenset()  # no word list: nothing is checked, every page reads as before
 
 
 @functools.lru_cache(maxsize=4096)
 def neighbours(text: str) -> dict[str, int]:
     """Dictionary words the reading may have been, with the letters they differ by: one or two letters
     lost (stacked), one misread, one lost and one misread, or one too many and one misread."""
-    words = dictionary().words
+    words = dictionary()
     inserted, changed, dropped = _inserted(text), _changed(text), _dropped(text)
     once = inserted | changed | dropped
     twice = {e for d in dropped for e in _changed(d)}
