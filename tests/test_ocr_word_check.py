@@ -86,3 +86,14 @@ def test_a_line_of_nothing_but_unsure_words_is_noise_and_left_alone():
     line = LINES[3]
     reading = _reading(boxes, {line[0]: ("المبنة", 50.0), line[1]: ("مبندس", 68.0), line[2]: ("مدني", 60.0)})
     assert word_check.check_words(image, reading).text == reading.text
+
+
+def test_a_sure_word_whose_box_spans_its_neighbour_does_not_hide_the_pages_font():
+    image, boxes = _page()
+    # The two longest sure words get boxes twice their width (Tesseract merged them with a neighbour).
+    for line in boxes:
+        for i, (word, (left, top, width, height)) in enumerate(line):
+            if word in ("المطيري", "المولود"):
+                line[i] = (word, (left, top, 2 * width, height))
+    reading = _reading(boxes, {"محمد": ("مد", 45.0)})
+    assert "محمد" in word_check.check_words(image, reading).text

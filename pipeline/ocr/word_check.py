@@ -90,7 +90,8 @@ def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
               if (ink := _ink(gray, w.box)) is not None]
     if not sample:
         return None
-    scored = [(float(np.mean([_match(ink, _drawn(text, f)) for text, ink in sample])), f) for f in digit_fonts()]
+    # The median: a word whose box Tesseract merged with its neighbour matches no font at all.
+    scored = [(float(np.median([_match(ink, _drawn(text, f)) for text, ink in sample])), f) for f in digit_fonts()]
     score, font = max(scored, default=(0.0, ""))
     return font if score >= FONT_MATCH else None
 
