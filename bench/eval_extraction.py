@@ -158,6 +158,9 @@ def main() -> None:
     parser.add_argument("--per-type", type=int, default=6)
     parser.add_argument("--public", type=Path, default=PUBLIC)
     args = parser.parse_args()
+    if not (args.public / "truth.json").exists():
+        # Checked first: the default is beside the checkout, and a worktree elsewhere has none.
+        parser.error(f"no public specimens at {args.public} (pass --public DIR)")
 
     from tests.fixtures.documents import generate
 

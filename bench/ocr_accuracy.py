@@ -76,6 +76,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     images = sorted(args.eval.glob("*.png"))
+    if not images:
+        # The default is beside the checkout, and a worktree elsewhere has none.
+        parser.error(f"no line images in {args.eval} (pass --eval DIR)")
     truths = [p.with_suffix(".gt.txt").read_text(encoding="utf-8") for p in images]
     with tempfile.TemporaryDirectory() as data_dir:
         settings = settings_with(data_dir=Path(data_dir), ocr_workers=1)
