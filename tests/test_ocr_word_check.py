@@ -105,3 +105,16 @@ def test_a_reading_whose_drawing_does_not_fit_its_ink_and_that_no_dictionary_wor
     image, boxes = _page()
     checked = word_check.check_words(image, _reading(boxes, {"المطيري": ("كيم", 74.0)}))
     assert {w.text: w.confidence for w in checked.words}["كيم"] == word_check.DOUBTED_CONFIDENCE
+
+
+def test_a_reading_a_dictionary_word_fits_better_though_not_clearly_is_doubted():
+    # "وليد" read "وايد" (a verified wrong name before): the drawings differ too little to correct it,
+    # but the ink is closer to the other word, so the reading is not trusted either. Here "سامي" read
+    # "شامي" (three dots more).
+    image, boxes = _page()
+    checked = word_check.check_words(image, _reading(boxes, {"سامي": ("شامي", 70.0)}))
+    assert {w.text: w.confidence for w in checked.words}["شامي"] == word_check.DOUBTED_CONFIDENCE
+
+
+def test_spellings_of_the_same_word_are_not_rival_readings():
+    assert "فاطمه" not in word_check.neighbours("فاطمة") and "فاطمه" in word_check.dictionary()

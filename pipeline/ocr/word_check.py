@@ -22,8 +22,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
 from pipeline.ocr import engine
+from pipeline.ocr.arabic import fold_for_matching
 from pipeline.ocr.indic_digits import digit_fonts
-from pipeline.ocr.preprocess import otsu_threshold
+from pipeline.ocr.preprocess import otsu_threshold, text_bands
 
 # Words read at least this surely and found in the dictionary are left alone.
 CHECK_BELOW = 80.0
@@ -68,45 +69,56 @@ def _unsure(word: OcrWord) -> bool:
 
 
 def _checked(gray: np.ndarray, word: OcrWord, font: str) -> OcrWord:
-    ink = _ink(gray, word.box)
-    if ink is None:
+    inks = _inks(gray, word.box)
+    if not inks:
         return word
-    aspect = ink.shape[1] / ink.shape[0]
+    aspects = [ink.shape[1] / ink.shape[0] for ink in inks]
     candidates = {text: edits for text, edits in neighbours(word.text).items()
-                  if _similar_aspect(_aspect(text, font), aspect)} | {word.text: 0}
+                  if any(_similar_aspect(_aspect(text, font), aspect) for aspect in aspects)} | {word.text: 0}
     # What Tesseract read is evidence too: each letter a word differs from the reading costs it a little,
     # so a drawing that differs from another only by a dot does not overrule the letters read.
     scores = sorted(((match - EDIT_COST * candidates[text], match, text) for text in candidates
-                     if (match := _match(ink, _drawn(text, font))) > 0), reverse=True)
+                     if (match := _fit(inks, _drawn(text, font))) > 0), reverse=True)
     if scores:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
             return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
-    if next((match for _, match, text in scores if text == word.text), 0.0) < MIN_MATCH:
-        # Its own drawing does not fit its ink and no dictionary word's does clearly ("كريم" read "كيم" at
-        # 74%, a third narrower than the ink): whatever Tesseract's confidence, the word is in doubt.
+    own = next((match for _, match, text in scores if text == word.text), 0.0)
+    if own < MIN_MATCH or any(match > own for _, match, _ in scores):
+        # Its own drawing does not fit its ink ("كريم" read "كيم" at 74%, a third narrower than the ink),
+        # or a dictionary word's fits it better though not clearly ("وليد" read "وايد"): whatever
+        # Tesseract's confidence, the word is in doubt.
         return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     return word
 
 
 def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
-    sample = [(w.text, ink) for w in sorted(sure, key=lambda w: -len(w.text))[:_FONT_SAMPLE]
-              if (ink := _ink(gray, w.box)) is not None]
+    sample = [(w.text, inks) for w in sorted(sure, key=lambda w: -len(w.text))[:_FONT_SAMPLE]
+              if (inks := _inks(gray, w.box))]
     if not sample:
         return None
     # The median: a word whose box Tesseract merged with its neighbour matches no font at all.
-    scored = [(float(np.median([_match(ink, _drawn(text, f)) for text, ink in sample])), f) for f in digit_fonts()]
+    scored = [(float(np.median([_fit(inks, _drawn(text, f)) for text, inks in sample])), f) for f in digit_fonts()]
     score, font = max(scored, default=(0.0, ""))
     return font if score >= FONT_MATCH else None
 
 
-def _ink(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
-    """The word's ink, trimmed to its extent."""
+def _inks(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[np.ndarray]:
+    """Where the word's ink may be: all the ink in its box, trimmed, and each run of its bands of ink
+    (a word read from a crop of two lines has a box that takes in part of the other line; a word's dots
+    below may be a band of their own)."""
     left, top, width, height = box
     crop = gray[max(0, top - 2):top + height + 2, max(0, left - 2):left + width + 2]
     if crop.size == 0:
-        return None
-    return _trimmed(crop <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist()))
+        return []
+    mask = crop <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
+    bands = text_bands(mask)
+    parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] or [mask]
+    return [ink for ink in map(_trimmed, parts) if ink is not None]
+
+
+def _fit(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
+    return max((_match(ink, drawn) for ink in inks), default=0.0)
 
 
 def _trimmed(mask: np.ndarray) -> np.ndarray | None:
@@ -172,7 +184,8 @@ def dictionary() -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def neighbours(text: str) -> dict[str, int]:
     """Dictionary words the reading may have been, with the letters they differ by: one or two letters
-    lost (stacked), one misread, one lost and one misread, or one too many and one misread."""
+    lost (stacked), one misread, one lost and one misread, or one too many and one misread. Spellings of
+    the reading itself (ة for ه, ى for ي, the alef's hamza) are no other word."""
     words = dictionary()
     inserted, changed, dropped = _inserted(text), _changed(text), _dropped(text)
     once = inserted | changed | dropped
@@ -181,8 +194,8 @@ def neighbours(text: str) -> dict[str, int]:
         twice |= {e for i in inserted for e in _inserted(i)} | {e for c in changed for e in _inserted(c)}
     found = {e: 2 for e in twice if e in words}
     found.update({e: 1 for e in once if e in words})
-    found.pop(text, None)
-    return found
+    same = fold_for_matching(text)
+    return {e: edits for e, edits in found.items() if fold_for_matching(e) != same}
 
 
 def _dropped(text: str) -> set[str]:
