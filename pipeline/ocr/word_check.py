@@ -37,6 +37,7 @@ EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
 FONT_MATCH = 0.6
 _FONT_SAMPLE = 6  # sure words drawn to find the page's font
 _ASPECT_SLACK = float(np.log(1.15))  # a word drawn 15% wider or narrower for its height is another word
+_TALL = 1.5  # a word box this many times the page's median word height was read from a crop of two lines
 _SHORT = 5  # letters: a reading this short may have lost two, or lost one and misread one
 _LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
 _DRAWN_SIZE = 64  # font px the words are drawn at before being fitted to the ink
@@ -56,7 +57,8 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     font = _page_font(gray, [w for w in reading.words if _arabic_word(w.text) and not _unsure(w)])
     if font is None:
         return reading
-    checked = {id(w): _checked(gray, w, font) for w in unsure}
+    height = float(np.median([w.box[3] for w in reading.words if _arabic_word(w.text)]))
+    checked = {id(w): _checked(gray, w, font, tall=w.box[3] > _TALL * height) for w in unsure}
     return engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
 
 
@@ -68,8 +70,8 @@ def _unsure(word: OcrWord) -> bool:
     return word.confidence < CHECK_BELOW or word.text not in dictionary()
 
 
-def _checked(gray: np.ndarray, word: OcrWord, font: str) -> OcrWord:
-    inks = _inks(gray, word.box)
+def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool = False) -> OcrWord:
+    inks = _inks(gray, word.box, tall)
     if not inks:
         return word
     aspects = [ink.shape[1] / ink.shape[0] for ink in inks]
@@ -94,7 +96,7 @@ def _checked(gray: np.ndarray, word: OcrWord, font: str) -> OcrWord:
 
 def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
     sample = [(w.text, inks) for w in sorted(sure, key=lambda w: -len(w.text))[:_FONT_SAMPLE]
-              if (inks := _inks(gray, w.box))]
+              if (inks := _inks(gray, w.box, False))]
     if not sample:
         return None
     # The median: a word whose box Tesseract merged with its neighbour matches no font at all.
@@ -103,16 +105,16 @@ def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
     return font if score >= FONT_MATCH else None
 
 
-def _inks(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[np.ndarray]:
-    """Where the word's ink may be: all the ink in its box, trimmed, and each run of its bands of ink
-    (a word read from a crop of two lines has a box that takes in part of the other line; a word's dots
-    below may be a band of their own)."""
+def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool) -> list[np.ndarray]:
+    """Where the word's ink may be: all the ink in its box, trimmed, and in a box taller than the page's
+    words each run of its bands of ink (a word read from a crop of two lines has a box that takes in
+    part of the other line; a word's dots below may be a band of their own)."""
     left, top, width, height = box
     crop = gray[max(0, top - 2):top + height + 2, max(0, left - 2):left + width + 2]
     if crop.size == 0:
         return []
     mask = crop <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
-    bands = text_bands(mask)
+    bands = text_bands(mask) if tall else []
     parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] or [mask]
     return [ink for ink in map(_trimmed, parts) if ink is not None]
 
