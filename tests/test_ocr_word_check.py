@@ -118,3 +118,12 @@ def test_a_reading_a_dictionary_word_fits_better_though_not_clearly_is_doubted()
 
 def test_spellings_of_the_same_word_are_not_rival_readings():
     assert "فاطمه" not in word_check.neighbours("فاطمة") and "فاطمه" in word_check.dictionary()
+
+
+def test_without_a_word_list_every_page_is_left_as_read(monkeypatch: pytest.MonkeyPatch):
+    # combine_tessdata or dawg2wordlist missing: every word is unknown, so no line has a sure word to
+    # find the font by, and none is doubted.
+    monkeypatch.setattr(word_check, "dictionary", lambda: frozenset())
+    image, boxes = _page()
+    reading = _reading(boxes, {"محمد": ("مد", 45.0)})
+    assert word_check.check_words(image, reading) == reading

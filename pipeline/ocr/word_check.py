@@ -5,9 +5,10 @@ reads a stacked medial ه as ب ("مهندس" read "مبندس"), often fairly s
 fonts better. The word's ink still shows the whole word. So an unsure or unknown Arabic word is drawn,
 in the page's own font, beside the words of Tesseract's Arabic dictionary a letter or two away from it,
 and each drawing is laid over the ink: a dictionary word that covers the ink clearly better than the
-reading replaces it, and a reading that covers it clearly better than every neighbour is confirmed.
-A page whose confident words no installed font draws closely is left as read: without its font there is
-nothing to compare with.
+reading replaces it, and a reading that covers it clearly better than every neighbour is confirmed; a
+reading whose drawing does not fit, or that a neighbour fits better though not clearly, is doubted (its
+confidence lowered, so a field holding it is reviewed). A page whose sure words no installed font draws
+closely is left as read: without its font there is nothing to compare with.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ DOUBTED_CONFIDENCE = 30.0  # a checked word its drawing contradicts and no dicti
 
 
 def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
-    """The reading with unsure Arabic words replaced or confirmed by drawing (see the module note)."""
+    """The reading with unsure Arabic words replaced, confirmed or doubted by drawing (see the module note)."""
     # Only in lines with a sure Arabic word: a line of nothing but unsure "words" is noise read as
     # letters (a photo, a pattern), where drawings would be compared for nothing.
     unsure = [w for line in reading.lines if any(_arabic_word(x.text) and not _unsure(x) for x in line.words)
@@ -70,7 +71,7 @@ def _unsure(word: OcrWord) -> bool:
     return word.confidence < CHECK_BELOW or word.text not in dictionary()
 
 
-def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool = False) -> OcrWord:
+def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool) -> OcrWord:
     inks = _inks(gray, word.box, tall)
     if not inks:
         return word
@@ -99,7 +100,8 @@ def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
               if (inks := _inks(gray, w.box, False))]
     if not sample:
         return None
-    # The median: a word whose box Tesseract merged with its neighbour matches no font at all.
+    # The median: a word whose box Tesseract merged with its neighbour matches no font at all. The fonts
+    # with Arabic-Indic digits (the digit reader's) are the installed Arabic fonts.
     scored = [(float(np.median([_fit(inks, _drawn(text, f)) for text, inks in sample])), f) for f in digit_fonts()]
     score, font = max(scored, default=(0.0, ""))
     return font if score >= FONT_MATCH else None
@@ -156,7 +158,7 @@ def _similar_aspect(a: float, b: float) -> bool:
 
 def _match(ink: np.ndarray, drawn: np.ndarray | None) -> float:
     """Intersection over union of the ink and the drawing fitted to it; 0 when their shapes differ by
-    more than a quarter in width for height."""
+    more than the aspect slack in width for height."""
     if drawn is None:
         return 0.0
     height, width = ink.shape
@@ -180,7 +182,7 @@ def dictionary() -> frozenset[str]:
                            capture_output=True, timeout=60, check=True)
             return frozenset(listing.read_text(encoding="utf-8").split())
         except (OSError, subprocess.SubprocessError):
-            return frozenset()  # no word list: nothing is checked, every page reads as before
+            return frozenset()  # no word list: no word is sure, so no line is checked
 
 
 @functools.lru_cache(maxsize=4096)
