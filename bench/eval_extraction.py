@@ -81,6 +81,7 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
     verified_by_type: dict[str, list[int]] = {}
     types_right, genuine, genuine_verified, violations, walls, cpus = 0, 0, 0, [], [], []
     unverified: list[str] = []
+    wrong_verified: list[str] = []  # the worst outcome for a genuine document: trusted, and wrong
     for truth in truths:
         result, wall, cpu = run(set_dir / truth["file"], date.fromisoformat(truth["as_of"]))
         walls.append(wall)
@@ -89,8 +90,11 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
         if truth["case"] == "genuine":
             genuine += 1
             genuine_verified += result.status == "verified"
+            missed = len(by_type.get(truth["doc_type"], Tally()).misses)
             score(truth, result, degraded if truth["degraded"] else clean)
             score(truth, result, by_type.setdefault(truth["doc_type"], Tally()))
+            if result.status == "verified" and len(by_type[truth["doc_type"]].misses) > missed:
+                wrong_verified.append(truth["file"])
             counts = verified_by_type.setdefault(truth["doc_type"], [0, 0])
             counts[0] += result.status == "verified"
             counts[1] += 1
@@ -102,7 +106,8 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
     return {"documents": len(truths), "type_accuracy": types_right / len(truths), "clean": clean,
             "degraded": degraded, "genuine": genuine, "genuine_verified": genuine_verified,
             "violations": violations, "walls": walls, "cpus": cpus, "files": [t["file"] for t in truths],
-            "by_type": by_type, "verified_by_type": verified_by_type, "unverified": unverified}
+            "by_type": by_type, "verified_by_type": verified_by_type, "unverified": unverified,
+            "wrong_verified": wrong_verified}
 
 
 def evaluate_public(public_dir: Path) -> list[dict[str, Any]]:
@@ -128,6 +133,7 @@ def report(generated: dict[str, Any], public: list[dict[str, Any]]) -> str:
         f"- fields exact, degraded: {generated['degraded'].rate:.1%} "
         f"({generated['degraded'].fields_right}/{generated['degraded'].fields_total})",
         f"- genuine verified: {generated['genuine_verified']}/{generated['genuine']}",
+        f"- genuine verified with a wrong field: {len(generated['wrong_verified'])} {generated['wrong_verified']}",
         f"- must-not-verify violations: {len(generated['violations'])} {generated['violations']}",
         f"- seconds per document (wall): mean {statistics.mean(walls):.2f}, p95 "
         f"{sorted(walls)[int(0.95 * (len(walls) - 1))]:.2f}, max {max(walls):.2f}",
