@@ -12,8 +12,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.extraction.labels import label_only, labeled_values
+from pipeline.extraction.labels import label_count, label_only, labeled_values
 from pipeline.models import OcrWord
+from pipeline.ocr.word_order import mostly_arabic, right_to_left
 
 # Words further apart than this many word heights on one row belong to different columns.
 _COLUMN_GAP = 2.5
@@ -60,7 +61,7 @@ def row_values(words: Sequence[OcrWord], doc_type: str) -> dict[str, str]:
         ends = [other.top for other, _ in labels if other.top > label.bottom and not _apart(other, label)]
         below = [s for s in below if s.middle < min(ends, default=label.bottom + 3 * label.height)]
         first = min(below, key=lambda s: s.top, default=None)
-        if first is not None and not label_only(first.text, doc_type) and not labeled_values(first.text, doc_type):
+        if first is not None and not label_count(first.text, doc_type):
             values.setdefault(name, first.text)
     return values
 
@@ -103,9 +104,7 @@ def _same_row(word: OcrWord, row: list[OcrWord]) -> bool:
 
 
 def _segment(words: list[OcrWord]) -> _Segment:
-    arabic = sum("\u0600" <= c <= "\u06ff" for w in words for c in w.text)
-    latin = sum(c.isascii() and c.isalpha() for w in words for c in w.text)
-    ordered = words[::-1] if arabic > latin else words  # Arabic reads right to left
+    ordered = right_to_left(words) if mostly_arabic(" ".join(w.text for w in words)) else words
     return _Segment(" ".join(w.text for w in ordered), min(w.box[0] for w in words),
                     max(w.box[0] + w.box[2] for w in words), min(w.box[1] for w in words),
                     max(w.box[1] + w.box[3] for w in words))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -25,6 +26,11 @@ class PrintedPage:
     labeled_number: str | None = None
     dates: list[date] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # field -> raw text printed after its label
+
+    @functools.cached_property
+    def words(self) -> set[str]:
+        """The Latin words printed ("AL-KAABI" is two, as the MRZ's "AL<KAABI")."""
+        return set(re.findall(r"[A-Z]+", clean(self.text).upper()))
 
 
 def _looks_like_mrz(line: str) -> bool:
@@ -73,10 +79,6 @@ def _printed_fields(page: PrintedPage, today: date) -> dict[str, object]:
     }
 
 
-def _printed_words(page: PrintedPage) -> set[str]:
-    return set(re.findall(r"[A-Z]+", clean(page.text).upper()))  # "AL-KAABI" is the MRZ's "AL<KAABI"
-
-
 def _resolve_word(word: str, printed_words: set[str], depth: int = 2) -> list[str] | None:
     """`word` as printed-page words, once fillers read as letters at its ends or inside are dropped, or
     the one printed word a single misread letter away."""
@@ -119,7 +121,7 @@ def _split_names(name: str, printed_words: set[str]) -> tuple[str, str] | None:
 
 def reconcile_names(mrz: Mrz, page: PrintedPage) -> Mrz:
     """The MRZ with filler letters in its names undone where the printed page shows the words."""
-    words = _printed_words(page)
+    words = page.words
     split = _split_names(mrz.surname, words) if not mrz.given_names and " " not in mrz.surname else None
     if split:
         return replace(mrz, surname=split[0], given_names=split[1])
@@ -155,7 +157,7 @@ def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str
     for name in ("nationality", "issuing_country"):
         if fields[name] not in icao_codes() and printed[name]:
             fields[name] = printed[name]
-    words = _printed_words(page)
+    words = page.words
     for name in ("surname", "given_names"):
         mrz_name = fields[name]
         if isinstance(mrz_name, str) and printed[name] and not set(mrz_name.split()) <= words:

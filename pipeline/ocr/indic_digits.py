@@ -23,6 +23,8 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from pipeline.ocr.preprocess import ink_box
+
 DIGITS = "٠١٢٣٤٥٦٧٨٩"
 SEPARATORS = "/-.:"
 # Other shapes a crop may hold: a glyph nearer one of these than (by a margin) any digit vetoes the crop.
@@ -84,8 +86,10 @@ class _Glyph:
     parts: int = 1  # connected components: every digit is one stroke, ":" is two dots
 
 
+@functools.cache
 def digit_fonts() -> tuple[str, ...]:
-    """Installed font files with Arabic-Indic digits in their Arabic (not Urdu/Persian) forms."""
+    """Installed font files with Arabic-Indic digits in their Arabic (not Urdu/Persian) forms (asked of
+    fontconfig once a process: the word check asks for every page it checks)."""
     try:
         listing = subprocess.run(["fc-list", ":charset=0663", "file", "family"], capture_output=True, text=True,
                                  timeout=10, check=False).stdout
@@ -164,7 +168,7 @@ def build_templates(fonts: Sequence[str]) -> Templates:
     for path in fonts:
         for size in _TEMPLATE_SIZES:
             font = ImageFont.truetype(path, size)
-            band = _band([_bbox(ink >= 128)[:2] for ch in _FULL_HEIGHT if (ink := _render(font, ch)) is not None])
+            band = _band([ink_box(ink >= 128)[:2] for ch in _FULL_HEIGHT if (ink := _render(font, ch)) is not None])
             if band is None:
                 continue
             missing = _render(font, "\ue000")
@@ -237,17 +241,8 @@ def _render(font: ImageFont.FreeTypeFont, ch: str) -> np.ndarray | None:
     return ink if ink.max() >= 128 else None
 
 
-def _bbox(mask: np.ndarray) -> tuple[int, int, int, int]:
-    """top, bottom, left, right (exclusive ends) of the ink; empty boxes for no ink."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    cols = np.flatnonzero(mask.any(axis=0))
-    if rows.size == 0:
-        return 0, 0, 0, 0
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-
-
 def _glyph_of(mask: np.ndarray) -> _Glyph | None:
-    top, bottom, left, right = _bbox(mask)
+    top, bottom, left, right = ink_box(mask)
     if bottom == top:
         return None
     return _Glyph(mask[top:bottom, left:right], top, left)

@@ -42,6 +42,15 @@ def ink_mask(image: Image.Image) -> np.ndarray:
     return np.asarray(image) <= otsu_threshold(image.histogram())
 
 
+def ink_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """top, bottom, left, right (exclusive ends) of the ink; empty boxes for no ink."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return 0, 0, 0, 0
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
 def dark_ink_mask(image: Image.Image) -> np.ndarray:
     """Ink on a patterned background: Otsu's split again within what the first split called ink."""
     pixels = np.asarray(image)

@@ -25,7 +25,7 @@ from pipeline.models import OcrWord
 from pipeline.ocr import engine
 from pipeline.ocr.arabic import fold_for_matching
 from pipeline.ocr.indic_digits import digit_fonts
-from pipeline.ocr.preprocess import otsu_threshold, text_bands
+from pipeline.ocr.preprocess import ink_box, otsu_threshold, text_bands
 
 # Words read at least this surely and found in the dictionary are left alone.
 CHECK_BELOW = 80.0
@@ -50,15 +50,18 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     """The reading with unsure Arabic words replaced, confirmed or doubted by drawing (see the module note)."""
     # Only in lines with a sure Arabic word: a line of nothing but unsure "words" is noise read as
     # letters (a photo, a pattern), where drawings would be compared for nothing.
-    unsure = [w for line in reading.lines if any(_arabic_word(x.text) and not _unsure(x) for x in line.words)
-              for w in line.words if _arabic_word(w.text) and _unsure(w)]
+    arabic = [w for w in reading.words if _arabic_word(w.text)]
+    sure = [w for w in arabic if not _unsure(w)]
+    sure_ids = {id(w) for w in sure}
+    unsure = [w for line in reading.lines if any(id(x) in sure_ids for x in line.words)
+              for w in line.words if _arabic_word(w.text) and id(w) not in sure_ids]
     if not unsure:
         return reading
     gray = np.asarray(image.convert("L"))
-    font = _page_font(gray, [w for w in reading.words if _arabic_word(w.text) and not _unsure(w)])
+    font = _page_font(gray, sure)
     if font is None:
         return reading
-    height = float(np.median([w.box[3] for w in reading.words if _arabic_word(w.text)]))
+    height = float(np.median([w.box[3] for w in arabic]))
     checked = {id(w): _checked(gray, w, font, tall=w.box[3] > _TALL * height) for w in unsure}
     return engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
 
@@ -126,10 +129,8 @@ def _fit(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
 
 
 def _trimmed(mask: np.ndarray) -> np.ndarray | None:
-    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if rows.size < 3 or columns.size < 3:
-        return None
-    return mask[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+    top, bottom, left, right = ink_box(mask)
+    return mask[top:bottom, left:right] if bottom - top >= 3 and right - left >= 3 else None
 
 
 @functools.lru_cache(maxsize=4096)

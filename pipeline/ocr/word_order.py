@@ -25,9 +25,9 @@ def _left_to_right(text: str) -> bool:
     return not _arabic(text) and any((c.isascii() and c.isalnum()) or c.isdigit() for c in text)
 
 
-def _mostly_arabic(line: Line) -> bool:
-    arabic = sum("\u0600" <= c <= "\u06ff" and c.isalpha() for c in line.text)
-    latin = sum(c.isascii() and c.isalpha() for c in line.text)
+def mostly_arabic(text: str) -> bool:
+    arabic = sum("\u0600" <= c <= "\u06ff" and c.isalpha() for c in text)
+    latin = sum(c.isascii() and c.isalpha() for c in text)
     return arabic > latin
 
 
@@ -43,7 +43,7 @@ def _listed_left_to_right(line: Line) -> bool:
 def logical_order(reading: Reading) -> Reading:
     """Lines of a column top to bottom, and every mostly-Arabic line listed left to right put right to
     left by position, left-to-right runs kept inside."""
-    return Reading([_right_to_left(line) if _mostly_arabic(line) and _listed_left_to_right(line) else line
+    return Reading([_right_to_left(line) if mostly_arabic(line.text) and _listed_left_to_right(line) else line
                     for line in _top_to_bottom(reading.lines)])
 
 
@@ -76,7 +76,14 @@ def _one_row(words: list[OcrWord]) -> bool:
 def _right_to_left(line: Line) -> Line:
     if not _one_row(line.words):
         return line
-    visual = sorted(line.words, key=lambda w: -(w.box[0] + w.box[2] / 2))
+    ordered = right_to_left(line.words)
+    return line if ordered == line.words else Line(ordered)
+
+
+def right_to_left(words: list[OcrWord]) -> list[OcrWord]:
+    """One row's words in reading order, set right to left by position, left-to-right runs (Latin words,
+    numbers) kept left to right inside."""
+    visual = sorted(words, key=lambda w: -(w.box[0] + w.box[2] / 2))
     ordered: list[OcrWord] = []
     run: list[OcrWord] = []  # left-to-right words (and neutrals between them), right to left as found
     for word in visual:
@@ -88,8 +95,7 @@ def _right_to_left(line: Line) -> Line:
             ordered += _flush(run)
             run = []
             ordered.append(word)
-    ordered += _flush(run)
-    return line if ordered == line.words else Line(ordered)
+    return ordered + _flush(run)
 
 
 def _flush(run: list[OcrWord]) -> list[OcrWord]:
