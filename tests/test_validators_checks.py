@@ -52,6 +52,15 @@ def test_a_value_holding_a_word_read_unsurely_needs_review_though_the_page_read_
     assert sure.outcome == "pass"
 
 
+def test_a_value_word_read_unsurely_with_a_mark_beside_it_needs_review():
+    # The line read "حسن ناصر السيد." (the mark a misreading); the value is cut without it.
+    words = [OcrWord("حسن", 89.0, (0, 0, 40, 20)), OcrWord("ناصر", 90.0, (50, 0, 40, 20)),
+             OcrWord("السيد.", 0.0, (100, 0, 40, 20))]
+    text = TextResult("s", [PageText(1, "حسن ناصر السيد.", "ocr", 60.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = check_field_confidence(text, {"father_name": "حسن ناصر السيد"}, 60.0)
+    assert check.outcome == "fail" and "السيد" in check.detail
+
+
 def test_an_amount_read_unsurely_needs_review():
     words = [OcrWord("الراتب", 92.0, (0, 0, 40, 20)), OcrWord("101", 41.0, (50, 0, 40, 20))]
     text = TextResult("s", [PageText(1, "الراتب 101", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)

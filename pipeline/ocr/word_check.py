@@ -33,6 +33,7 @@ CHECK_BELOW = 80.0
 # much better than the next drawing it must do to decide.
 MIN_MATCH = 0.6
 MARGIN = 0.1
+LINE_MATCH = 0.25  # share of a line's width its words explain (word gaps and marks explain none)
 EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
 # A page's font is the installed one that draws its sure words closest, if it draws them this well.
 FONT_MATCH = 0.6
@@ -40,7 +41,12 @@ _FONT_SAMPLE = 6  # sure words drawn to find the page's font
 _ASPECT_SLACK = float(np.log(1.15))  # a word drawn 15% wider or narrower for its height is another word
 _TALL = 1.5  # a word box this many times the page's median word height was read from a crop of two lines
 _SHORT = 5  # letters: a reading this short may have lost two, or lost one and misread one
+_MARKS = ".:،,"  # punctuation read at a word's ends, not part of it
 _LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
+# A gap this many ink heights wide parts two words; pieces beyond it at the ends of a word's ink,
+# together no wider than this share of it, are a neighbour's.
+_WORD_GAP = 0.3
+_STRAY = 0.3
 _DRAWN_SIZE = 64  # font px the words are drawn at before being fitted to the ink
 CHECKED_CONFIDENCE = 90.0  # a word its drawing decided: sure enough for a field, never certain
 DOUBTED_CONFIDENCE = 30.0  # a checked word its drawing contradicts and no dictionary word explains
@@ -55,31 +61,96 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     sure_ids = {id(w) for w in sure}
     unsure = [w for line in reading.lines if any(id(x) in sure_ids for x in line.words)
               for w in line.words if _arabic_word(w.text) and id(w) not in sure_ids]
-    if not unsure:
+    # A sure word a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed)
+    # is checked against those words only, and never doubted.
+    near_form = [w for w in sure if form_rivals(w.text.strip(_MARKS))]
+    if not unsure and not near_form:
         return reading
     gray = np.asarray(image.convert("L"))
     font = _page_font(gray, sure)
     if font is None:
         return reading
     height = float(np.median([w.box[3] for w in arabic]))
-    checked = {id(w): _checked(gray, w, font, tall=w.box[3] > _TALL * height) for w in unsure}
+    lines = {id(w): line for line in reading.lines for w in line.words}
+    checked = {id(w): _checked(gray, _own_box(w, lines[id(w)]), font, tall=w.box[3] > _TALL * height,
+                               rivals=form_rivals(w.text.strip(_MARKS)) if id(w) in sure_ids else None)
+               for w in unsure + near_form}
     return engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
 
 
+def _own_box(word: OcrWord, line: engine.Line) -> OcrWord:
+    """The word with its box cut to the widest stretch no other word of its line covers: read without
+    layout analysis, a line's last word is sometimes boxed across the whole line."""
+    left, top, width, height = word.box
+    free = [(left, left + width)]
+    for other in line.words:
+        if other is word:
+            continue
+        start, end = other.box[0], other.box[0] + other.box[2]
+        free = [part for a, b in free for part in ((a, min(b, start)), (max(a, end), b)) if part[1] > part[0]]
+    a, b = max(free, key=lambda part: part[1] - part[0], default=(left, left + width))
+    return word if b - a == width else OcrWord(word.text, word.confidence, (a, top, b - a, height))
+
+
+class LineJudge:
+    """Which of two readings of an Arabic line its ink shows: each word drawn in the page's font over
+    the ink under its box, and a reading scored by the share of the line's width its words explain.
+    Tesseract's confidences in such lines mean little (a right "القحطاني" at 5%, a wrong "ب طارق ا
+    تحطاني" surer on average); a reading that lost or garbled words explains less of the line."""
+
+    def __init__(self, image: Image.Image, reading: engine.Reading) -> None:
+        self._gray = np.asarray(image.convert("L"))
+        self._font = _page_font(self._gray, [w for w in reading.words if _arabic_word(w.text) and not _unsure(w)])
+
+    def prefers(self, first: engine.Line, second: engine.Line) -> engine.Line | None:
+        """`first` or `second`, whichever the ink under both clearly shows; None when it shows neither."""
+        if self._font is None:
+            return None
+        width = engine.Line(first.words + second.words).box[2]
+        one, two = (self._explained(line) / max(1, width) for line in (first, second))
+        if max(one, two) < LINE_MATCH or abs(one - two) < MARGIN:
+            return None
+        return first if one > two else second
+
+    def _explained(self, line: engine.Line) -> float:
+        """The width of the line's words, each weighted by how closely its drawing fits its ink."""
+        total = 0.0
+        for word in line.words:
+            own = _own_box(word, line)
+            if inks := _inks(self._gray, own.box, tall=False):
+                total += own.box[2] * _fit(inks, _drawn(word.text, self._font))
+        return total
+
+
 def _arabic_word(text: str) -> bool:
-    return len(text) >= 2 and all("\u0621" <= c <= "\u064a" for c in text)
+    core = text.strip(_MARKS)
+    return len(core) >= 2 and all("\u0621" <= c <= "\u064a" for c in core)
 
 
 def _unsure(word: OcrWord) -> bool:
-    return word.confidence < CHECK_BELOW or word.text not in dictionary()
+    return word.confidence < CHECK_BELOW or word.text.strip(_MARKS) not in dictionary()
 
 
-def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool) -> OcrWord:
+def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool, rivals: dict[str, int] | None) -> OcrWord:
+    """The word's letters checked; a mark Tesseract read at either end ("السيد.") is kept as read."""
+    core = word.text.strip(_MARKS)
+    if core == word.text:
+        return _checked_letters(gray, word, font, tall, rivals)
+    start = word.text.index(core)
+    checked = _checked_letters(gray, OcrWord(core, word.confidence, word.box), font, tall, rivals)
+    return OcrWord(word.text[:start] + checked.text + word.text[start + len(core):], checked.confidence, word.box)
+
+
+def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
+                     rivals: dict[str, int] | None = None) -> OcrWord:
+    """Replaced, confirmed or doubted against its dictionary neighbours; a sure word only replaced by
+    one of its `rivals` (form words) whose drawing fits clearly better, else left as it is."""
     inks = _inks(gray, word.box, tall)
     if not inks:
         return word
     aspects = [ink.shape[1] / ink.shape[0] for ink in inks]
-    candidates = {text: edits for text, edits in neighbours(word.text).items()
+    rivals_read = (neighbours(word.text) | form_rivals(word.text)) if rivals is None else rivals
+    candidates = {text: edits for text, edits in rivals_read.items()
                   if any(_similar_aspect(_aspect(text, font), aspect) for aspect in aspects)} | {word.text: 0}
     # What Tesseract read is evidence too: each letter a word differs from the reading costs it a little,
     # so a drawing that differs from another only by a dot does not overrule the letters read.
@@ -89,6 +160,8 @@ def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool) -> OcrWord:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
             return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
+    if rivals is not None:
+        return word
     own = next((match for _, match, text in scores if text == word.text), 0.0)
     if own < MIN_MATCH or any(match > own for _, match, _ in scores):
         # Its own drawing does not fit its ink ("كريم" read "كيم" at 74%, a third narrower than the ink),
@@ -96,6 +169,11 @@ def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool) -> OcrWord:
         # Tesseract's confidence, the word is in doubt.
         return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     return word
+
+
+def _fitted(drawn: np.ndarray, width: int, height: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(drawn.astype(np.uint8) * 255).resize((width, height),
+                                                                         Image.Resampling.BILINEAR)) > 127
 
 
 def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
@@ -121,7 +199,25 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool) -> list[
     mask = crop <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
     bands = text_bands(mask) if tall else []
     parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] or [mask]
-    return [ink for ink in map(_trimmed, parts) if ink is not None]
+    inks = [ink for ink in map(_trimmed, parts) if ink is not None]
+    return inks + [cut for ink in inks if (cut := _without_stray_ends(ink)) is not None]
+
+
+def _without_stray_ends(ink: np.ndarray) -> np.ndarray | None:
+    """The ink without narrow pieces at its ends set a word gap apart (a neighbour's last letter inside
+    a box drawn loosely), or None when there are none."""
+    columns = np.flatnonzero(ink.any(axis=0))
+    gaps = np.flatnonzero(np.diff(columns) > _WORD_GAP * ink.shape[0])
+    if not len(gaps):
+        return None
+    starts = [columns[0], *columns[gaps + 1]]
+    ends = [*columns[gaps], columns[-1]]
+    widths = [b - a + 1 for a, b in zip(starts, ends, strict=True)]
+    widest = int(np.argmax(widths))
+    if sum(widths) - widths[widest] > _STRAY * ink.shape[1]:
+        return None
+    left, right = starts[widest], ends[widest] + 1
+    return _trimmed(ink[:, left:right])
 
 
 def _fit(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
@@ -165,9 +261,34 @@ def _match(ink: np.ndarray, drawn: np.ndarray | None) -> float:
     height, width = ink.shape
     if not _similar_aspect(drawn.shape[1] / drawn.shape[0], width / height):
         return 0.0
-    fitted = np.asarray(Image.fromarray(drawn.astype(np.uint8) * 255).resize((width, height),
-                                                                            Image.Resampling.BILINEAR)) > 127
+    fitted = _fitted(drawn, width, height)
     return float((ink & fitted).sum() / max(1, (ink | fitted).sum()))
+
+
+@functools.cache
+def form_words() -> frozenset[str]:
+    """The Arabic words the documents' forms print: their labels, sex words, months and titles (the
+    extraction's vocabulary, kept as data)."""
+    from pipeline.extraction.vocabulary import vocabulary  # the data lives with the extraction that reads it
+
+    data = vocabulary()
+    phrases = [p for fields in data["labels"].values() for wordings in fields.values() for p in wordings]
+    phrases += [p for section in ("sex", "months", "type_words") for words in data[section].values() for p in words]
+    return frozenset(w for p in phrases for w in str(p).split() if _arabic_word(w))
+
+
+@functools.lru_cache(maxsize=4096)
+def form_rivals(text: str) -> dict[str, int]:
+    """Form words a sure reading may have been (one letter off, or two in a short word), with the letters
+    they differ by; none for a reading that is a form word itself."""
+    from pipeline.extraction.normalise import edit_distance
+
+    words = form_words()
+    if text in words:
+        return {}
+    reach = 2 if len(text) <= _SHORT else 1
+    same = fold_for_matching(text)
+    return {w: d for w in words if (d := edit_distance(text, w)) <= reach and fold_for_matching(w) != same}
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from pipeline.models import Check, TextResult
 
 NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
+_MARKS = ".:,;|،"
 
 
 def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
@@ -31,7 +32,9 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     surest: dict[str, float] = {}
     for page in text.pages:
         for word in page.words:  # normalised as read (pipeline.ocr.engine), as the extracted values are
-            surest[word.text] = max(surest.get(word.text, 0.0), word.confidence)
+            # A value is cut from its line without the marks around its words ("السيد." ends a name).
+            for text in {word.text, word.text.strip(_MARKS)}:
+                surest[text] = max(surest.get(text, 0.0), word.confidence)
     unsure = [(name, word, surest[word]) for name, value in fields.items()
               for word in dict.fromkeys(_words(value) + (_date_words(value) if printed_dates else []))
               if word in surest and surest[word] < minimum]
