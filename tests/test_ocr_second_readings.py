@@ -8,13 +8,17 @@ from pipeline.ocr.mrz import looks_like_mrz
 from pipeline.ocr.second_readings import (
     REREAD_LINE_BELOW,
     RereadBudget,
+    _replaces_foreign_words,
     improve,
+    line_languages,
     reread_digit_words,
     reread_weak_lines,
     script_languages,
 )
 from tests.fixtures.pages import DEJAVU, NOTO_SANS, NOTO_SANS_ARABIC, passport_page, text_page
 from tests.fixtures.typesetting import draw_rtl
+
+BOX = (0, 0, 60, 40)
 
 
 def test_a_line_is_read_again_with_its_scripts_models():
@@ -142,3 +146,45 @@ def test_a_number_that_lost_a_digit_is_never_sure_and_is_read_again_with_the_lat
     assert day.confidence == 0.0
     again = reread_digit_words(image, reading, "ara+eng", RereadBudget(6))
     assert [w.text for w in again.words if w.box == day.box] == ["15"]
+
+
+def test_a_lines_script_is_that_of_the_words_it_read_surely():
+    # "حسن ناصر السيد" as the mixed models read it: two unsure Latin look-alikes, one sure Arabic word.
+    line = engine.Line([OcrWord("Suu]", 50.0, BOX), OcrWord("pol", 75.0, BOX), OcrWord("حسن", 89.0, BOX)])
+    assert script_languages("ara+eng", line.text) == "eng"
+    assert line_languages("ara+eng", line) == "ara"
+    # With no sure word of letters, all its words count.
+    assert line_languages("ara+eng", engine.Line([OcrWord("Suu]", 50.0, BOX), OcrWord("1998", 95.0, BOX)])) == "eng"
+
+
+def test_a_reading_that_puts_arabic_words_where_look_alikes_were_and_keeps_the_sure_ones_replaces_them():
+    line = engine.Line([OcrWord("علي", 84.0, BOX), OcrWord("حسن", 93.0, BOX), OcrWord("dull", 49.0, BOX)])
+
+    def reading(*words: tuple[str, float]) -> engine.Reading:
+        return engine.Reading([engine.Line([OcrWord(text, confidence, BOX) for text, confidence in words])])
+
+    # However unsure the new word: the word check judges it by drawing it.
+    assert _replaces_foreign_words(line, reading(("علي", 84.0), ("حسن", 93.0), ("السيد", 10.0)), "ara+eng", "ara")
+    # A sure word lost, a word too few, or letters of the other script: no.
+    assert not _replaces_foreign_words(line, reading(("علي", 71.0), ("حم", 60.0), ("ش", 22.0)), "ara+eng", "ara")
+    assert not _replaces_foreign_words(line, reading(("علي", 84.0), ("حسن", 93.0)), "ara+eng", "ara")
+    assert not _replaces_foreign_words(line, reading(("علي", 84.0), ("حسن", 93.0), ("sail", 30.0)), "ara+eng", "ara")
+    # A line with no look-alike has nothing to replace.
+    sure = engine.Line([OcrWord("علي", 84.0, BOX), OcrWord("حسن", 93.0, BOX)])
+    assert not _replaces_foreign_words(sure, reading(("علي", 84.0), ("حسن", 93.0)), "ara+eng", "ara")
+
+
+def test_an_arabic_line_the_line_mode_reads_as_nothing_is_read_again_without_layout_analysis():
+    # Tesseract's line mode finds no line in "علي حسن السيد" set in Noto Sans Arabic at this size, at
+    # either scale; the mixed models had read its last word as "dull".
+    font = ImageFont.truetype(str(NOTO_SANS_ARABIC), 44)
+    image = Image.new("L", (900, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((800, 60), "علي حسن السيد", font=font, fill=0, anchor="ra", direction="rtl")
+    left, top, right, bottom = draw.textbbox((800, 60), "علي حسن السيد", font=font, anchor="ra", direction="rtl")
+    third = (right - left) // 3
+    line = engine.Line([OcrWord("علي", 84.0, (right - third, top, third, bottom - top)),
+                        OcrWord("حسن", 93.0, (right - 2 * third, top, third, bottom - top)),
+                        OcrWord("dull", 49.0, (left, top, right - left, bottom - top))])
+    again = reread_weak_lines(image, engine.Reading([line]), "ara+eng", RereadBudget(6))
+    assert fold_for_matching(again.text).split() == fold_for_matching("علي حسن السيد").split()

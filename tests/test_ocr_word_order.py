@@ -69,3 +69,17 @@ def test_columns_keep_tesseracts_order_between_them():
     # The English column is listed after the Arabic one though its lines stand higher: not the same column.
     arabic, english = _at("رقم القيد", 1400, 200), _at("Certificate No.", 75, 100)
     assert logical_order(Reading([arabic, english])).lines == [arabic, english]
+
+
+def test_a_word_whose_tall_letters_reach_above_its_neighbours_is_still_on_their_row():
+    # "نورة ol ual" with its look-alikes read again as Arabic words, kept where the look-alikes were
+    # listed: "أحمد"'s hamza puts its box's middle just above "العتيبي"'s top.
+    words = [OcrWord("نورة", 91.0, (1294, 441, 45, 44)), OcrWord("العتيبي", 60.0, (1150, 445, 68, 46)),
+             OcrWord("أحمد", 87.0, (1233, 418, 49, 53))]
+    assert logical_order(Reading([Line(words)])).text == "نورة أحمد العتيبي"
+
+
+def test_a_line_that_took_in_a_word_of_the_row_below_is_not_reordered():
+    words = [OcrWord("الاسم", 90.0, (310, 10, 100, 40)), OcrWord("علي", 90.0, (0, 70, 100, 40)),
+             OcrWord("خالد", 90.0, (200, 10, 100, 40))]
+    assert logical_order(Reading([Line(words)])).text == "الاسم علي خالد"

@@ -7,7 +7,9 @@ beside their label in another column. Tesseract runs share one budget per page.
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from pipeline.ocr import coverage, engine, indic_digits, preprocess, word_check
 from pipeline.ocr.arabic import normalize_text
 from pipeline.ocr.crops import Crop, CropReader
 from pipeline.ocr.mrz import looks_like_mrz
+from pipeline.ocr.word_order import same_row
 
 # Crops are padded with white before Tesseract reads them alone.
 LINE_PADDING = 20
@@ -104,17 +107,11 @@ def attach_row_values(reading: engine.Reading) -> engine.Reading:
         if line not in lines or not line.text.rstrip().endswith(":"):
             continue
         beside = [other for other in lines if other is not line and not other.text.rstrip().endswith(":")
-                  and _same_row(line.box, other.box) and _apart(line.box, other.box)]
+                  and same_row(line.box, other.box) and _apart(line.box, other.box)]
         if len(beside) == 1:
             lines.remove(beside[0])
             lines[lines.index(line)] = engine.Line(line.words + beside[0].words)
     return engine.Reading(lines)
-
-
-def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Boxes whose vertical spans overlap by at least half the shorter one."""
-    overlap = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    return overlap >= 0.5 * min(a[3], b[3])
 
 
 def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -135,13 +132,22 @@ def reread_weak_lines(
     crops = crops or CropReader(image, LINE_PADDING)
     wanted = _weak_line_crops(crops, reading, languages)
     crops.prefetch(itertools.chain.from_iterable(list(wanted.values())[:budget.left]))
+    judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
     lines = []
     for i, line in enumerate(reading.lines):
         if i not in wanted or not budget.take():
             lines.append(line)
             continue
-        again = max((crops.read(crop) for crop in wanted[i]), key=lambda r: r.confidence)
+        readings = [crops.read(crop) for crop in wanted[i]]
+        if not any(r.words for r in readings) and budget.take():
+            # The line mode's layout analysis drops some whole lines (Noto Sans Arabic's "علي حسن السيد").
+            readings.append(crops.read(wanted[i][0]._replace(psm=engine.PSM_RAW_LINE)))
         focused = wanted[i][0].languages
+        # A reading that puts its own script's words where the mixed models put unsure look-alikes, and
+        # keeps the line's sure words, is the line's however unsure its new words: the word check
+        # judges those by drawing them.
+        replacing = [r for r in readings if _replaces_foreign_words(line, r, languages, focused)]
+        again = max(replacing or readings, key=lambda r: r.confidence)
         lost = _lost_characters(line)
         mixed = lost or any(_unsure_foreign(word, languages, focused) for word in line.words)
         clean = again.confidence >= REREAD_LINE_BELOW and not any(
@@ -151,7 +157,16 @@ def reread_weak_lines(
         digits_kept = not _arabic_script(focused) or _digits(again.text) == _digits(line.text)
         # A line that lost characters takes a reading that keeps them all, read fairly.
         whole = lost and not _lost_characters(engine.Line(again.words)) and again.confidence >= LATIN_WORD_FAIR
-        better = again.words and digits_kept and (again.confidence > line.confidence or (mixed and clean) or whole)
+        # A word read near certainly is not given up for a reading that is surer only on average
+        # ("علي حسن السيد", "السيد" at 10%, is no "علي حم ش" at 59%).
+        certain = Counter(w.text for w in line.words if w.confidence >= FOREIGN_WORD_TRUSTED
+                          and not _unsure_foreign(w, languages, focused))
+        keeps_certain = not certain - Counter(w.text for w in again.words)
+        better = again.words and digits_kept and (
+            (again.confidence > line.confidence and keeps_certain) or (mixed and clean) or whole or bool(replacing))
+        if again.words and digits_kept and _arabic_script(focused):
+            judged = judge().prefers(line, engine.Line(again.words))
+            better = better if judged is None else judged is not line
         lines.append(engine.Line(again.words) if better else line)
     return engine.Reading(lines)
 
@@ -160,7 +175,7 @@ def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str)
     """By line index, the crops each line the page read was unsure of is read again from."""
     wanted = {}
     for i, line in enumerate(reading.lines):
-        focused = script_languages(languages, line.text)
+        focused = line_languages(languages, line)
         # The Arabic model has no ٢-٩ and a reading by it that changes digits is never taken: a line
         # weak only in its numbers (Arabic-Indic ones the digit reader refused) has nothing it can mend.
         weak = line.confidence < REREAD_LINE_BELOW and not (_arabic_script(focused) and all(
@@ -190,7 +205,7 @@ def reread_foreign_words(
         # them is theirs already.
         others = [w.box for w in line.words if w is not word]
         own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
-        return own if _plausibly_in_script(own, script_languages(languages, line.text)) else [word]
+        return own if _plausibly_in_script(own, line_languages(languages, line)) else [word]
 
     crops = crops or CropReader(image, LINE_PADDING)
     return _reread_words(reading, _foreign_word_crops(crops, reading, languages), budget, crops, keep)
@@ -203,11 +218,28 @@ def _foreign_word_crops(
     again from, with its line's script's models."""
     wanted = {}
     for i, line in enumerate(reading.lines):
-        focused = script_languages(languages, line.text)
+        focused = line_languages(languages, line)
         for j, word in enumerate(line.words):
             if focused != languages and _unsure_foreign(word, languages, focused):
                 wanted[(i, j)] = crops.crop(_around(word.box, beside=2), focused, engine.PSM_SINGLE_LINE)
     return wanted
+
+
+def _replaces_foreign_words(line: engine.Line, again: engine.Reading, languages: str, focused: str) -> bool:
+    """`again` reads the line word for word, keeps every word of `focused`'s script the line read surely,
+    and reads only that script's letters (or digits) where the line had unsure words of the other script."""
+    if len(again.words) != len(line.words) or not any(_unsure_foreign(w, languages, focused) for w in line.words):
+        return False
+    sure = Counter(w.text for w in line.words
+                   if w.confidence >= REREAD_LINE_BELOW and not _unsure_foreign(w, languages, focused))
+    return not sure - Counter(w.text for w in again.words) and all(_in_script(w.text, focused) for w in again.words)
+
+
+def _in_script(text: str, languages: str) -> bool:
+    """Letters of the script of `languages` (and digits), with no more than a mark at either end."""
+    core = text.strip(".:،,;-")
+    arabic = _arabic_script(languages)
+    return bool(core) and all(c.isdigit() or (c.isalpha() and ("\u0600" <= c <= "\u06ff") == arabic) for c in core)
 
 
 def _lost_characters(line: engine.Line) -> bool:
@@ -427,11 +459,16 @@ def read_skipped_lines(
         best = crops.read(crop := crops.crop(region, languages, _mode(region, height)))
         if not best.words and budget.take():
             best = crops.read(crop := crop._replace(psm=engine.PSM_RAW_LINE))
-        focused = _focused(languages, best)
+        focused, replacing = _focused(languages, best), False
         if focused != languages and budget.take():
             again = crops.read(crop._replace(languages=focused))
-            best = again if again.words and again.confidence >= best.confidence else best
-        unsure = best.confidence < UNREAD_LINE_MIN_CONFIDENCE or sum(c.isalnum() for c in best.text) < 2
+            # A reading in the line's script that replaced the look-alikes of a mixed reading sure enough
+            # to keep is as sure as that one.
+            replacing = (best.confidence >= UNREAD_LINE_MIN_CONFIDENCE and bool(best.words)
+                         and _replaces_foreign_words(engine.Line(best.words), again, languages, focused))
+            best = again if again.words and (again.confidence >= best.confidence or replacing) else best
+        unsure = ((best.confidence < UNREAD_LINE_MIN_CONFIDENCE and not replacing)
+                  or sum(c.isalnum() for c in best.text) < 2)
         # An MRZ line is kept however unsure (security printing behind it): the MRZ reader reads it again.
         if unsure and not looks_like_mrz(best.text):
             # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
@@ -453,7 +490,9 @@ def _mode(region: tuple[int, int, int, int], line_height: float) -> int:
 
 def _focused(languages: str, reading: engine.Reading) -> str:
     """The languages a line found in skipped ink is read again with: its script's, when read unsurely."""
-    return languages if reading.confidence >= REREAD_LINE_BELOW else script_languages(languages, reading.text)
+    if reading.confidence >= REREAD_LINE_BELOW or not reading.words:
+        return languages
+    return line_languages(languages, engine.Line(reading.words))
 
 
 def _around(box: tuple[int, int, int, int], beside: int | None = None) -> tuple[int, int, int, int]:
@@ -478,6 +517,14 @@ def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:
         return max(above)[1] + 1
     below = [i for i, line in enumerate(lines) if shares_columns(line)]
     return min(below) if below else len(lines)
+
+
+def line_languages(languages: str, line: engine.Line) -> str:
+    """The languages of a line's script, judged by the words of letters it read surely when it has any:
+    the mixed models turn Arabic words into unsure Latin look-alikes ("حسن ناصر السيد" read "Suu] pol
+    حسن", only "حسن" sure), and counted alike those would outvote the line's own script."""
+    sure = [w.text for w in line.words if w.confidence >= REREAD_LINE_BELOW and any(c.isalpha() for c in w.text)]
+    return script_languages(languages, " ".join(sure) if sure else line.text)
 
 
 def script_languages(languages: str, sample: str) -> str:

@@ -10,7 +10,7 @@ left to right inside.
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from pipeline.models import OcrWord
 from pipeline.ocr.engine import Line, Reading
@@ -66,11 +66,17 @@ def _top_to_bottom(lines: list[Line]) -> list[Line]:
 
 
 def _one_row(words: list[OcrWord]) -> bool:
-    """Every word's middle inside every other word's height (punctuation aside: a colon is too short to
-    judge by): a line that took in words of the row below (layout analysis sometimes does) is not
-    reordered by position."""
+    """Every two words on the same row (punctuation aside: a colon is too short to judge by): a line
+    that took in words of the row below (layout analysis sometimes does) is not reordered by position."""
     words = [w for w in words if any(c.isalnum() for c in w.text)]
-    return all(b.box[1] <= a.box[1] + a.box[3] / 2 <= b.box[1] + b.box[3] for a in words for b in words)
+    return all(same_row(a.box, b.box) for a, b in combinations(words, 2))
+
+
+def same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Boxes whose vertical spans overlap by at least half the shorter one (a word's tall letters and
+    dots make its box reach above or below its neighbours')."""
+    overlap = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3], b[3])
 
 
 def _right_to_left(line: Line) -> Line:
