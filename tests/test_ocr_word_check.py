@@ -116,6 +116,14 @@ def test_a_reading_a_dictionary_word_fits_better_though_not_clearly_is_doubted()
     assert {w.text: w.confidence for w in checked.words}["متى"] == word_check.DOUBTED_CONFIDENCE
 
 
+def test_of_two_drawings_that_differ_by_dots_the_one_the_ink_shows_is_taken():
+    # "سامي" read "شامي": three dots the ink does not have. (So "الخليج" read "الحليج" in Amiri: the
+    # dot the reading lost is in the ink.)
+    image, boxes = _page()
+    checked = word_check.check_words(image, _reading(boxes, {"سامي": ("شامي", 70.0)}))
+    assert {w.text: w.confidence for w in checked.words}["سامي"] == word_check.CHECKED_CONFIDENCE
+
+
 def test_spellings_of_the_same_word_are_not_rival_readings():
     assert "فاطمه" not in word_check.neighbours("فاطمة") and "فاطمه" in word_check.dictionary()
 

@@ -47,6 +47,13 @@ _LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهو
 # together no wider than this share of it, are a neighbour's.
 _WORD_GAP = 0.3
 _STRAY = 0.3
+# Where two drawings differ (a dot), the ink within this share of the word's height of a pixel only
+# one of them inks counts for it; at least this share of the word's area must differ, and the ink
+# must show this much of one side's own pixels and no more than the other share of the other's.
+_DOT_SLACK = 0.06
+_DIFFERENCE = 0.002
+_SHOWN = 0.7
+_NOT_SHOWN = 0.3
 _DRAWN_SIZE = 64  # font px the words are drawn at before being fitted to the ink
 CHECKED_CONFIDENCE = 90.0  # a word its drawing decided: sure enough for a field, never certain
 DOUBTED_CONFIDENCE = 30.0  # a checked word its drawing contradicts and no dictionary word explains
@@ -160,6 +167,11 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
             return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
+    # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
+    # they differ decides, if it clearly shows one.
+    close = [text for _, match, text in scores[:2] if match >= MIN_MATCH]
+    if len(close) == 2 and (shown := _ink_shows(inks, _drawn(close[0], font), _drawn(close[1], font))) is not None:
+        return OcrWord(close[shown], max(word.confidence, CHECKED_CONFIDENCE), word.box)
     if rivals is not None:
         return word
     own = next((match for _, match, text in scores if text == word.text), 0.0)
@@ -171,9 +183,41 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     return word
 
 
+def _ink_shows(inks: list[np.ndarray], first: np.ndarray | None, second: np.ndarray | None) -> int | None:
+    """0 when the ink clearly shows `first` where the two drawings differ, 1 when `second`, else None:
+    each drawing fitted to the ink it fits best, the pixels only one of them inks looked up in the
+    ink (a few pixels' slack: the fit is not exact)."""
+    if first is None or second is None:
+        return None
+    ink = max(inks, key=lambda i: _match(i, first) + _match(i, second))
+    height, width = ink.shape
+    one, two = (_fitted(d, width, height) for d in (first, second))
+    near = _dilated(ink, max(1, round(height * _DOT_SLACK)))
+    least = max(6, int(_DIFFERENCE * height * width))
+    shown = [float(near[own & ~other].mean()) if (own & ~other).sum() >= least else None
+             for own, other in ((one, two), (two, one))]
+    for i in (0, 1):
+        mine, theirs = shown[i], shown[1 - i]
+        if mine is not None and mine >= _SHOWN and (theirs is None or theirs <= _NOT_SHOWN):
+            return i
+        if mine is not None and mine <= _NOT_SHOWN and theirs is None:
+            return 1 - i  # what only this drawing inks (a dot) is not there
+    return None
+
+
 def _fitted(drawn: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.asarray(Image.fromarray(drawn.astype(np.uint8) * 255).resize((width, height),
                                                                          Image.Resampling.BILINEAR)) > 127
+
+
+def _dilated(mask: np.ndarray, radius: int) -> np.ndarray:
+    padded = np.pad(mask, radius)
+    height, width = mask.shape
+    out = np.zeros_like(mask)
+    for dy in range(2 * radius + 1):
+        for dx in range(2 * radius + 1):
+            out |= padded[dy:dy + height, dx:dx + width]
+    return out
 
 
 def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
