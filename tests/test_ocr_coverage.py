@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
-from pipeline.ocr import OcrError, coverage, engine
+from pipeline.ocr import OcrError, coverage, engine, read_document
 from pipeline.ocr.crops import CropReader
 from pipeline.ocr.second_readings import (
     RereadBudget,
@@ -22,6 +22,8 @@ from pipeline.ocr.second_readings import (
     reread_digit_words,
     reread_foreign_words,
 )
+from pipeline.settings import settings_with
+from tests.fixtures.documents import make_document
 from tests.fixtures.pages import AMIRI, ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
 
 PAGE = (2480, 1500)
@@ -192,3 +194,12 @@ def test_crops_foreseen_and_one_not_foreseen_are_read_in_page_pixels():
     assert [crops.read(crops.crop(box, "ara", engine.PSM_SINGLE_LINE)).text for box in boxes[:3]] == LINES[:3]
     assert unforeseen.text == LINES[3]
     assert unforeseen.words[0].box[0] >= boxes[3][0]  # in page pixels, not the padded crop's
+
+
+def test_a_date_whose_zero_stands_apart_in_amiri_is_read_whole(tmp_path):
+    # Amiri sets "٠٧/٠٤/٢٠١٦" so wide that its runs fall apart at word gaps; the lone "٠" of "٢٠١٦",
+    # a dot the reader refuses alone, was dropped when the pieces were joined ("07/04/216").
+    truth = make_document(tmp_path, "birth_certificate-02", "birth_certificate", seed=7, fmt="pdf")
+    assert truth.layout["arabic"] == "Amiri-Regular" and truth.fields["date_of_birth"] == "2016-04-07"
+    text = read_document(tmp_path / truth.file, "application/pdf", "amiri-date", settings_with(data_dir=tmp_path)).text
+    assert "07/04/2016" in text

@@ -169,6 +169,7 @@ def test_a_reading_that_puts_arabic_words_where_look_alikes_were_and_keeps_the_s
     assert not _replaces_foreign_words(line, reading(("علي", 71.0), ("حم", 60.0), ("ش", 22.0)), "ara+eng", "ara")
     assert not _replaces_foreign_words(line, reading(("علي", 84.0), ("حسن", 93.0)), "ara+eng", "ara")
     assert not _replaces_foreign_words(line, reading(("علي", 84.0), ("حسن", 93.0), ("sail", 30.0)), "ara+eng", "ara")
+    assert not _replaces_foreign_words(line, reading(("علي", 84.0), ("حسن", 93.0), ("11", 80.0)), "ara+eng", "ara")
     # A line with no look-alike has nothing to replace.
     sure = engine.Line([OcrWord("علي", 84.0, BOX), OcrWord("حسن", 93.0, BOX)])
     assert not _replaces_foreign_words(sure, reading(("علي", 84.0), ("حسن", 93.0)), "ara+eng", "ara")

@@ -70,6 +70,7 @@ def test_the_dictionary_is_tesseracts_arabic_word_list_and_neighbours_are_letter
     assert {"محمد", "سامي", "مهندس"} <= word_check.dictionary()
     assert word_check.neighbours("مد")["محمد"] == 2  # two stacked letters lost
     assert word_check.neighbours("مبندس")["مهندس"] == 1
+    assert word_check.neighbours("لحالدي")["الخالدي"] == 2  # Amiri's "الخ": one letter lost, one misread
     assert "مد" not in word_check.neighbours("مد")
 
 
@@ -192,3 +193,29 @@ def test_a_word_whose_box_takes_in_its_neighbours_last_letter_is_checked_without
     line[j] = ("نورة", (n_left + 40, n_top, n_width - 40, n_height))
     checked = word_check.check_words(image, _reading(boxes, {"سامي": ("سامي", 20.0)}))
     assert {w.text: w.confidence for w in checked.words}["سامي"] == word_check.CHECKED_CONFIDENCE
+
+
+def test_a_sure_word_far_narrower_than_its_ink_is_replaced_by_the_neighbour_that_fits():
+    # Read surely, and a dictionary word, but two letters short for the ink it stands on.
+    image, boxes = _page()
+    checked = word_check.check_words(image, _reading(boxes, {"المطيري": ("المطر", 95.0)}))
+    assert checked.text == _reading(boxes, {}).text
+
+
+def test_a_sure_word_is_never_doubted():
+    # "المولود" read "المولد" surely: no neighbour fits clearly better, and a sure word whose ink
+    # misfits is more often boxed badly than misread; it stays as read, as sure as it was.
+    image, boxes = _page()
+    checked = word_check.check_words(image, _reading(boxes, {"المولود": ("المولد", 95.0)}))
+    assert {w.text: w.confidence for w in checked.words}["المولد"] == 95.0
+
+
+def test_letters_a_word_lost_outside_its_box_are_looked_for_beside_it():
+    # "العنزي" read "عنزي", boxed without the "ال" it lost (set to the right of the rest).
+    image, boxes = _page()
+    line = boxes[2]
+    i = [word for word, _ in line].index("العنزي")
+    left, top, width, height = line[i][1]
+    line[i] = ("العنزي", (left, top, int(width * 0.7), height))
+    checked = word_check.check_words(image, _reading(boxes, {"العنزي": ("عنزي", 50.0)}))
+    assert {w.text: w.confidence for w in checked.words}.get("العنزي") == word_check.CHECKED_CONFIDENCE

@@ -232,14 +232,16 @@ def _replaces_foreign_words(line: engine.Line, again: engine.Reading, languages:
         return False
     sure = Counter(w.text for w in line.words
                    if w.confidence >= REREAD_LINE_BELOW and not _unsure_foreign(w, languages, focused))
-    return not sure - Counter(w.text for w in again.words) and all(_in_script(w.text, focused) for w in again.words)
+    new = Counter(w.text for w in again.words) - sure
+    return not sure - Counter(w.text for w in again.words) and all(_in_script(text, focused) for text in new)
 
 
 def _in_script(text: str, languages: str) -> bool:
-    """Letters of the script of `languages` (and digits), with no more than a mark at either end."""
+    """Letters of the script of `languages`, with no more than a mark at either end (a look-alike read
+    again as digits, "es" as "11", is no word of the line's script)."""
     core = text.strip(".:،,;-")
     arabic = _arabic_script(languages)
-    return bool(core) and all(c.isdigit() or (c.isalpha() and ("\u0600" <= c <= "\u06ff") == arabic) for c in core)
+    return bool(core) and all(c.isalpha() and ("\u0600" <= c <= "\u06ff") == arabic for c in core)
 
 
 def _lost_characters(line: engine.Line) -> bool:
@@ -368,7 +370,28 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
             words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in replaced]
             if replaced is covered:
                 break
+    # Pieces close together read again as one run: ink between them that no piece read (Amiri's
+    # "٠", a lone dot the reader refuses alone) is then read with them, not dropped.
+    for group in _close_pieces(numbers, height):
+        start, end = group[0].box[0] - left, group[-1].box[0] + group[-1].box[2] - left
+        whole = indic_digits.read_digit_run(crop.crop((max(0, start - height // 4), 0, end + height // 4, crop.height)))
+        if whole is not None:
+            number = OcrWord(normalize_text(whole.text), whole.confidence, (left + start, top, end - start, height))
+            at = min(words.index(w) for w in group)
+            words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in group]
+            numbers = [w for w in numbers if w not in group]
     return engine.Line(join_number_pieces(words, numbers, height))
+
+
+def _close_pieces(numbers: list[OcrWord], height: int) -> list[list[OcrWord]]:
+    """Numbers read in pieces, left to right, grouped where they stand closer than a line height."""
+    joined: list[list[OcrWord]] = []
+    for piece in sorted(numbers, key=lambda w: w.box[0]):
+        if joined and piece.box[0] - (joined[-1][-1].box[0] + joined[-1][-1].box[2]) < height:
+            joined[-1].append(piece)
+        else:
+            joined.append([piece])
+    return [group for group in joined if len(group) > 1]
 
 
 def _within_words(runs: list[tuple[int, int]], unsure: list[OcrWord], left: int) -> list[tuple[int, int]]:
@@ -389,14 +412,7 @@ def _within_words(runs: list[tuple[int, int]], unsure: list[OcrWord], left: int)
 def join_number_pieces(words: list[OcrWord], numbers: list[OcrWord], height: int) -> list[OcrWord]:
     """Numbers read in pieces (a wide gap inside "٠٧/٠٤/٢٠١٦") joined left to right where they stand
     closer than a line height; digit runs are written left to right even in Arabic."""
-    pieces = sorted(numbers, key=lambda w: w.box[0])
-    joined: list[list[OcrWord]] = []
-    for piece in pieces:
-        if joined and piece.box[0] - (joined[-1][-1].box[0] + joined[-1][-1].box[2]) < height:
-            joined[-1].append(piece)
-        else:
-            joined.append([piece])
-    for group in (g for g in joined if len(g) > 1):
+    for group in _close_pieces(numbers, height):
         whole = OcrWord("".join(w.text for w in group), min(w.confidence for w in group),
                         (group[0].box[0], group[0].box[1], group[-1].box[0] + group[-1].box[2] - group[0].box[0],
                          group[0].box[3]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +40,11 @@ EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
 FONT_MATCH = 0.6
 _FONT_SAMPLE = 6  # sure words drawn to find the page's font
 _ASPECT_SLACK = float(np.log(1.15))  # a word drawn 15% wider or narrower for its height is another word
+_MISFIT_SLACK = float(np.log(1.3))  # a sure word's ink this much wider or narrower is checked
+_LOST_REACH = 0.6  # word heights: how far beside its box a word's lost letters are looked for
 _TALL = 1.5  # a word box this many times the page's median word height was read from a crop of two lines
-_SHORT = 5  # letters: a reading this short may have lost two, or lost one and misread one
+_SHORT = 5  # letters: a reading this short may have lost two
+_LOST_AND_MISREAD = 6  # letters: a reading this short may have lost one and misread one
 _MARKS = ".:،,"  # punctuation read at a word's ends, not part of it
 _LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
 # A gap this many ink heights wide parts two words; pieces beyond it at the ends of a word's ink,
@@ -68,10 +72,7 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     sure_ids = {id(w) for w in sure}
     unsure = [w for line in reading.lines if any(id(x) in sure_ids for x in line.words)
               for w in line.words if _arabic_word(w.text) and id(w) not in sure_ids]
-    # A sure word a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed)
-    # is checked against those words only, and never doubted.
-    near_form = [w for w in sure if form_rivals(w.text.strip(_MARKS))]
-    if not unsure and not near_form:
+    if not sure:
         return reading
     gray = np.asarray(image.convert("L"))
     font = _page_font(gray, sure)
@@ -79,10 +80,42 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         return reading
     height = float(np.median([w.box[3] for w in arabic]))
     lines = {id(w): line for line in reading.lines for w in line.words}
-    checked = {id(w): _checked(gray, _own_box(w, lines[id(w)]), font, tall=w.box[3] > _TALL * height,
-                               rivals=form_rivals(w.text.strip(_MARKS)) if id(w) in sure_ids else None)
-               for w in unsure + near_form}
+    checked = {id(w): _checked(gray, _own_box(w, lines[id(w)]), font, w.box[3] > _TALL * height, None,
+                               _wider_boxes(w, lines[id(w)])) for w in unsure}
+    # A sure word a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed) is
+    # checked against those words; one its font sets far narrower or wider than its ink may have lost
+    # or gained letters however sure Tesseract was ("كريم" read "كيم"), and is checked against its
+    # dictionary neighbours too. A sure word is only ever replaced, never doubted: what misfits is
+    # often its box (right words were doubted so).
+    for w in sure:
+        own, core = _own_box(w, lines[id(w)]), w.text.strip(_MARKS)
+        misfit = w.box[3] <= _TALL * height and _misfit(gray, own, font)
+        if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
+            checked[id(w)] = _checked(gray, own, font, w.box[3] > _TALL * height, rivals,
+                                      _wider_boxes(w, lines[id(w)]) if misfit else ())
     return engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
+
+
+def _misfit(gray: np.ndarray, word: OcrWord, font: str) -> bool:
+    """The font sets the word's letters in a shape its ink does not have (width for height)."""
+    inks = _inks(gray, word.box, False)
+    aspect = _aspect(word.text.strip(_MARKS), font)
+    return bool(inks) and not any(abs(np.log(aspect * ink.shape[0] / ink.shape[1])) <= _MISFIT_SLACK for ink in inks)
+
+
+def _wider_boxes(word: OcrWord, line: engine.Line) -> list[tuple[int, int, int, int]]:
+    """The word's box widened into the free space beside it (to the right, the left, or both; up to
+    `_LOST_REACH` of its height, never into another word's box): a word that lost letters is often
+    boxed without them (Amiri's "الخالدي" read "لحالدي", its first alef outside the box)."""
+    left, top, width, height = _own_box(word, line).box
+    reach = int(_LOST_REACH * height)
+    others = [w.box for w in line.words if w is not word]
+    right_end = min([b[0] for b in others if b[0] >= left + width] + [left + width + reach])
+    left_end = max([b[0] + b[2] for b in others if b[0] + b[2] <= left] + [left - reach])
+    right_end, left_end = min(right_end, left + width + reach), max(left_end, left - reach)
+    boxes = [(left, top, right_end - left, height), (left_end, top, left + width - left_end, height),
+             (left_end, top, right_end - left_end, height)]
+    return [box for box in dict.fromkeys(boxes) if box[2] > width]
 
 
 def _own_box(word: OcrWord, line: engine.Line) -> OcrWord:
@@ -138,23 +171,29 @@ def _unsure(word: OcrWord) -> bool:
     return word.confidence < CHECK_BELOW or word.text.strip(_MARKS) not in dictionary()
 
 
-def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool, rivals: dict[str, int] | None) -> OcrWord:
+def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool, rivals: dict[str, int] | None,
+             wider: Sequence[tuple[int, int, int, int]] = ()) -> OcrWord:
     """The word's letters checked; a mark Tesseract read at either end ("السيد.") is kept as read."""
     core = word.text.strip(_MARKS)
     if core == word.text:
-        return _checked_letters(gray, word, font, tall, rivals)
+        return _checked_letters(gray, word, font, tall, rivals, wider)
     start = word.text.index(core)
-    checked = _checked_letters(gray, OcrWord(core, word.confidence, word.box), font, tall, rivals)
+    checked = _checked_letters(gray, OcrWord(core, word.confidence, word.box), font, tall, rivals, wider)
     return OcrWord(word.text[:start] + checked.text + word.text[start + len(core):], checked.confidence, word.box)
 
 
 def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
-                     rivals: dict[str, int] | None = None) -> OcrWord:
-    """Replaced, confirmed or doubted against its dictionary neighbours; a sure word only replaced by
-    one of its `rivals` (form words) whose drawing fits clearly better, else left as it is."""
+                     rivals: dict[str, int] | None = None, wider: Sequence[tuple[int, int, int, int]] = ()) -> OcrWord:
+    """Replaced, confirmed or doubted against its dictionary neighbours (drawn over the ink in its box,
+    or in the `wider` boxes); a sure word only replaced by one of its `rivals` (form words) whose drawing
+    fits clearly better, else left as it is."""
     inks = _inks(gray, word.box, tall)
     if not inks:
         return word
+    # Letters a reading lost may stand outside its box: looked for there when the reading is no word
+    # of the dictionary or its drawing does not fit the box.
+    if word.text not in dictionary() or _fit(inks, _drawn(word.text, font)) < MIN_MATCH:
+        inks += [ink for box in wider for ink in _inks(gray, box, tall)]
     aspects = [ink.shape[1] / ink.shape[0] for ink in inks]
     rivals_read = (neighbours(word.text) | form_rivals(word.text)) if rivals is None else rivals
     candidates = {text: edits for text, edits in rivals_read.items()
@@ -360,8 +399,12 @@ def neighbours(text: str) -> dict[str, int]:
     inserted, changed, dropped = _inserted(text), _changed(text), _dropped(text)
     once = inserted | changed | dropped
     twice = {e for d in dropped for e in _changed(d)}
-    if len(text) <= _SHORT:  # a long word has tens of thousands of such edits, and loses fewer letters
-        twice |= {e for i in inserted for e in _inserted(i)} | {e for c in changed for e in _inserted(c)}
+    # A long word has tens of thousands of such edits (a tenth of a second at six letters), and loses
+    # fewer letters; Amiri's "الخ" read "لح" is one lost and one misread in six.
+    if len(text) <= _SHORT:
+        twice |= {e for i in inserted for e in _inserted(i)}
+    if len(text) <= _LOST_AND_MISREAD:
+        twice |= {e for c in changed for e in _inserted(c)}
     found = {e: 2 for e in twice if e in words}
     found.update({e: 1 for e in once if e in words})
     same = fold_for_matching(text)
