@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -219,3 +220,37 @@ def test_letters_a_word_lost_outside_its_box_are_looked_for_beside_it():
     line[i] = ("العنزي", (left, top, int(width * 0.7), height))
     checked = word_check.check_words(image, _reading(boxes, {"العنزي": ("عنزي", 50.0)}))
     assert {w.text: w.confidence for w in checked.words}.get("العنزي") == word_check.CHECKED_CONFIDENCE
+
+
+def test_a_form_line_read_as_look_alikes_is_the_form_line_its_ink_shows():
+    # "الجنس : أنثى" set as one line, read "Gil : Egil": the line drawn whole as each label-and-sex line
+    # the forms print, the one that clearly fits its ink is taken.
+    assert word_check.form_lines()["الجنس : أنثى"] == "F" and word_check.form_lines()["النوع : ذكر"] == "M"
+    page, boxes = _page()
+    image = Image.new("L", (page.width, page.height + 100), 255)
+    image.paste(page, (0, 0))
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(AMIRI), 40)
+    left, top, right, bottom = draw.textbbox((1350, page.height + 20), "الجنس : أنثى", font=font, anchor="ra",
+                                             direction="rtl")
+    draw.text((1350, page.height + 20), "الجنس : أنثى", font=font, fill=0, anchor="ra", direction="rtl")
+    third = (right - left) // 3
+    misread = engine.Line([OcrWord(text, confidence, (right - (i + 1) * third, top, third, bottom - top))
+                           for i, (text, confidence) in enumerate([("Gil", 60.0), (":", 90.0), ("Egil", 50.0)])])
+    checked = word_check.check_words(image, engine.Reading([*_reading(boxes, {}).lines, misread]))
+    assert checked.lines[-1].text == "الجنس : أنثى"
+    assert all(w.confidence == word_check.CHECKED_CONFIDENCE for w in checked.lines[-1].words)
+
+
+def test_a_line_that_is_no_form_line_is_left_as_read():
+    image, boxes = _page(lines=[["الجنس", ":", "أنثى"], *LINES[1:]])
+    misread = {"نورة": ("de", 50.0), "سامي": ("Sa", 40.0)}  # "اسم المولود نورة سامي المطيري", five words
+    reading = _reading(boxes, misread)
+    assert word_check.check_words(image, reading).lines[1].text.split()[2:4] == ["de", "Sa"]
+
+
+def test_a_form_line_read_right_but_unsurely_stays_as_read():
+    # Its reading and the form line it is draw the same: nothing to choose (and nothing to fail on).
+    image, boxes = _page(lines=[["الجنس", ":", "أنثى"], *LINES[1:]])
+    line = _reading(boxes, {"الجنس": ("الجنس", 40.0), "أنثى": ("أنثى", 40.0)}).lines[0]
+    gray = np.asarray(image.convert("L"))
+    assert word_check._form_line(gray, line, str(AMIRI)) == line

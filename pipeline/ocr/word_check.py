@@ -42,6 +42,11 @@ _FONT_SAMPLE = 6  # sure words drawn to find the page's font
 _ASPECT_SLACK = float(np.log(1.15))  # a word drawn 15% wider or narrower for its height is another word
 _MISFIT_SLACK = float(np.log(1.3))  # a sure word's ink this much wider or narrower is checked
 _LOST_REACH = 0.6  # word heights: how far beside its box a word's lost letters are looked for
+# A form line drawn whole fits its ink less closely than a word (the colon's spacing varies); a value
+# taken from a drawing must win clearly.
+FORM_LINE_MATCH = 0.5
+FORM_LINE_MARGIN = 0.15
+_FORM_LINE_WORDS = 4  # a label and its value, a colon, and one word more misread in pieces
 _TALL = 1.5  # a word box this many times the page's median word height was read from a crop of two lines
 _SHORT = 5  # letters: a reading this short may have lost two
 _LOST_AND_MISREAD = 6  # letters: a reading this short may have lost one and misread one
@@ -93,7 +98,63 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
             checked[id(w)] = _checked(gray, own, font, w.box[3] > _TALL * height, rivals,
                                       _wider_boxes(w, lines[id(w)]) if misfit else ())
-    return engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
+    words = engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
+    return engine.Reading([_form_line(gray, line, font) for line in words.lines])
+
+
+def _form_line(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
+    """A short line read unsurely, or with letters of the other script, that is one of the lines the
+    forms print with a value from a closed list ("الجنس : أنثى" read "Gil : Egil", "الحسين:: أنه"): the
+    whole line drawn as each such line and laid over its ink; one that fits clearly best, and clearly
+    better than the reading, is the line. A line of sure Arabic words is left alone."""
+    if not 2 <= len(line.words) <= _FORM_LINE_WORDS or all(
+            (_arabic_word(w.text) and not _unsure(w)) or not any(c.isalnum() for c in w.text) for w in line.words):
+        return line
+    ink = _line_core(_inks(gray, line.box, tall=True))
+    if not ink:
+        return line
+    # Candidates that say the same (with a colon or without, أنثى or انثى) do not compete.
+    scores = sorted(((_fit(ink, drawn[0]), text, value) for text, value in ((line.text, None), *form_lines().items())
+                     if (drawn := _line_core([_drawn(text, font)]))), key=lambda score: score[0], reverse=True)
+    best, text, value = scores[0]
+    runner_up = max((score for score, _, other in scores if other != value or other is None), default=0.0)
+    if value is None or best < FORM_LINE_MATCH or best - runner_up < FORM_LINE_MARGIN:
+        return line
+    left, top, width, height = line.box
+    parts = text.split()
+    # The words' own boxes are not known: each gets a share of the line by its letters.
+    shares = np.cumsum([0] + [len(p) + 1 for p in parts]) / (len(text) + 1)
+    return engine.Line([OcrWord(part, CHECKED_CONFIDENCE, (left + int(width * (1 - b)), top,
+                                                           max(1, int(width * (b - a))), height))
+                        for part, a, b in zip(parts, shares[:-1], shares[1:], strict=True)])
+
+
+@functools.cache
+def form_lines() -> dict[str, str]:
+    """The lines forms print whose value comes from a closed list, each with the value it says: each
+    Arabic label of the sex field with each Arabic sex word, with a colon between them and without."""
+    from pipeline.extraction.vocabulary import vocabulary  # the data lives with the extraction that reads it
+
+    data = vocabulary()
+    labels = {p for fields in data["labels"].values() for p in fields.get("sex", []) if _arabic_word(p)}
+    return {f"{label}{sep}{word}": code for label in sorted(labels) for code, words in data["sex"].items()
+            for word in words if _arabic_word(word) for sep in (" : ", " ")}
+
+
+def _line_core(masks: list[np.ndarray | None]) -> list[np.ndarray]:
+    """A line's ink cut to its body (the rows holding at least a quarter of its busiest row's ink) and
+    half the body's height above and below it: marks of the lines above and below left out, its own
+    dots and tall letters kept, the same for the ink and for a drawing."""
+    cut = []
+    for mask in masks:
+        if mask is None:
+            continue
+        rows = mask.sum(axis=1)
+        body = np.flatnonzero(rows >= 0.25 * rows.max())
+        reach = (body[-1] - body[0] + 1) // 2
+        if (trimmed := _trimmed(mask[max(0, body[0] - reach):body[-1] + reach + 1])) is not None:
+            cut.append(trimmed)
+    return cut
 
 
 def _misfit(gray: np.ndarray, word: OcrWord, font: str) -> bool:
