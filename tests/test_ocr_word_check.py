@@ -254,3 +254,34 @@ def test_a_form_line_read_right_but_unsurely_stays_as_read():
     line = _reading(boxes, {"الجنس": ("الجنس", 40.0), "أنثى": ("أنثى", 40.0)}).lines[0]
     gray = np.asarray(image.convert("L"))
     assert word_check._form_line(gray, line, str(AMIRI)) == line
+
+
+def test_dots_set_too_close_together_for_the_ink_to_tell_apart_decide_nothing():
+    # "العنزي" read "العتزي": two dots for one, side by side where the one is; the reading is doubted
+    # (the drawings fit alike), not taken for what its dots were read as.
+    image, boxes = _page()
+    assert "العتزي" not in word_check.dictionary()
+    checked = word_check.check_words(image, _reading(boxes, {"العنزي": ("العتزي", 85.0)}))
+    assert {w.text: w.confidence for w in checked.words}["العتزي"] == word_check.DOUBTED_CONFIDENCE
+
+
+def test_the_pages_font_is_found_though_some_of_its_longest_sure_words_were_misread():
+    # Four of the longest words read surely as other words: the median over ten drawn words still
+    # finds the font (over six it did not, and the page was left unchecked).
+    image, boxes = _page()
+    misread = {"المطيري": ("الكويتي", 95.0), "المولود": ("المكتوب", 95.0), "العنزي": ("الجميع", 95.0),
+               "المهنة": ("الطبعة", 95.0), "محمد": ("مد", 45.0)}
+    assert "محمد" in word_check.check_words(image, _reading(boxes, misread)).text
+
+
+def test_a_rare_name_read_unsurely_is_not_made_sure_by_its_own_drawing():
+    # "البريكان" is in no dictionary: its drawing fitting its ink is no proof (the word it misreads may
+    # be none of the neighbours drawn), so it stays as unsure as it was read.
+    image, boxes = _page(lines=[["اسم", "الأب", "علي", "البريكان"], *LINES[1:]])
+    assert "البريكان" not in word_check.dictionary()
+    checked = word_check.check_words(image, _reading(boxes, {"البريكان": ("البريكان", 50.0)}))
+    assert {w.text: w.confidence for w in checked.words}["البريكان"] == 50.0
+
+
+def test_two_letters_read_in_each_others_place_are_a_neighbour():
+    assert word_check.neighbours("العتبيي")["العتيبي"] == 1

@@ -164,7 +164,9 @@ def reread_weak_lines(
         keeps_certain = not certain - Counter(w.text for w in again.words)
         better = again.words and digits_kept and (
             (again.confidence > line.confidence and keeps_certain) or (mixed and clean) or whole or bool(replacing))
-        if again.words and digits_kept and _arabic_script(focused):
+        # The drawings judge between Arabic readings; a reading that replaced look-alikes word for word
+        # needs no judge (the look-alikes' boxes are often wrong, and it draws no better for them).
+        if again.words and digits_kept and _arabic_script(focused) and not replacing:
             judged = judge().prefers(line, engine.Line(again.words))
             better = better if judged is None else judged is not line
         lines.append(engine.Line(again.words) if better else line)

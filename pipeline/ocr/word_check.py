@@ -38,7 +38,7 @@ LINE_MATCH = 0.25  # share of a line's width its words explain (word gaps and ma
 EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
 # A page's font is the installed one that draws its sure words closest, if it draws them this well.
 FONT_MATCH = 0.6
-_FONT_SAMPLE = 6  # sure words drawn to find the page's font
+_FONT_SAMPLE = 10  # sure words drawn to find the page's font
 _ASPECT_SLACK = float(np.log(1.15))  # a word drawn 15% wider or narrower for its height is another word
 _MISFIT_SLACK = float(np.log(1.3))  # a sure word's ink this much wider or narrower is checked
 _LOST_REACH = 0.6  # word heights: how far beside its box a word's lost letters are looked for
@@ -59,7 +59,7 @@ _STRAY = 0.3
 # Where two drawings differ (a dot), the ink within this share of the word's height of a pixel only
 # one of them inks counts for it; at least this share of the word's area must differ, and the ink
 # must show this much of one side's own pixels and no more than the other share of the other's.
-_DOT_SLACK = 0.06
+_DOT_SLACK = 0.03
 _DIFFERENCE = 0.002
 _SHOWN = 0.7
 _NOT_SHOWN = 0.3
@@ -266,12 +266,12 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     if scores:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
-            return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
+            return _decided(word, text)
     # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
     # they differ decides, if it clearly shows one.
     close = [text for _, match, text in scores[:2] if match >= MIN_MATCH]
     if len(close) == 2 and (shown := _ink_shows(inks, _drawn(close[0], font), _drawn(close[1], font))) is not None:
-        return OcrWord(close[shown], max(word.confidence, CHECKED_CONFIDENCE), word.box)
+        return _decided(word, close[shown])
     if rivals is not None:
         return word
     own = next((match for _, match, text in scores if text == word.text), 0.0)
@@ -281,6 +281,15 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
         # Tesseract's confidence, the word is in doubt.
         return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     return word
+
+
+def _decided(word: OcrWord, text: str) -> OcrWord:
+    """The word as its drawing decided: sure enough for a field when it is a dictionary word; a reading
+    no dictionary holds keeps its own confidence (its drawing fitting its ink proves little when the
+    word it misreads may be no neighbour the check drew: "العتيبي" read "العتبيي")."""
+    if text == word.text and text not in dictionary():
+        return word
+    return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
 
 
 def _ink_shows(inks: list[np.ndarray], first: np.ndarray | None, second: np.ndarray | None) -> int | None:
@@ -454,11 +463,12 @@ def dictionary() -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def neighbours(text: str) -> dict[str, int]:
     """Dictionary words the reading may have been, with the letters they differ by: one or two letters
-    lost (stacked), one misread, one lost and one misread, or one too many and one misread. Spellings of
+    lost (stacked), one misread, two read in each other's place, one lost and one misread, or one too
+    many and one misread. Spellings of
     the reading itself (ة for ه, ى for ي, the alef's hamza) are no other word."""
     words = dictionary()
     inserted, changed, dropped = _inserted(text), _changed(text), _dropped(text)
-    once = inserted | changed | dropped
+    once = inserted | changed | dropped | _swapped(text)
     twice = {e for d in dropped for e in _changed(d)}
     # A long word has tens of thousands of such edits (a tenth of a second at six letters), and loses
     # fewer letters; Amiri's "الخ" read "لح" is one lost and one misread in six.
@@ -470,6 +480,11 @@ def neighbours(text: str) -> dict[str, int]:
     found.update({e: 1 for e in once if e in words})
     same = fold_for_matching(text)
     return {e: edits for e, edits in found.items() if fold_for_matching(e) != same}
+
+
+def _swapped(text: str) -> set[str]:
+    """Two neighbouring letters read in each other's place."""
+    return {text[:i] + text[i + 1] + text[i] + text[i + 2:] for i in range(len(text) - 1)}
 
 
 def _dropped(text: str) -> set[str]:
