@@ -61,6 +61,26 @@ def test_a_value_word_read_unsurely_with_a_mark_beside_it_needs_review():
     assert check.outcome == "fail" and "السيد" in check.detail
 
 
+def test_a_name_with_a_word_in_the_other_script_needs_review_however_surely_read():
+    # "علي عمر البدر" with its "علي" read as the Latin look-alike "de", at 94%.
+    words = [OcrWord("de", 94.0, (0, 0, 40, 20)), OcrWord("عمر", 90.0, (50, 0, 40, 20)),
+             OcrWord("البدر", 88.0, (100, 0, 40, 20))]
+    text = TextResult("s", [PageText(1, "de عمر البدر", "ocr", 90.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = check_field_confidence(text, {"father_name": "de عمر البدر"}, 60.0)
+    assert check.outcome == "fail" and "'de' in the other script" in check.detail
+    # One script throughout, Latin or Arabic, with a number beside it: nothing to say.
+    for value in ("Anna Varghese", "عمر البدر", "شركة 2000 للتجارة"):
+        assert check_field_confidence(text, {"name": value}, 60.0)[0].outcome == "pass"
+
+
+def test_a_date_printed_with_a_two_digit_year_read_unsurely_needs_review():
+    # "13/04/2025" read by the digit reader as "13/04/20" beside noise: the value 2020-04-13.
+    words = [OcrWord("تاريخ", 96.0, (0, 0, 40, 20)), OcrWord("13/04/20", 0.0, (50, 0, 80, 20))]
+    text = TextResult("s", [PageText(1, "تاريخ 13/04/20", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = check_field_confidence(text, {"start_date": "2020-04-13"}, 60.0)
+    assert check.outcome == "fail" and "13/04/20" in check.detail
+
+
 def test_an_amount_read_unsurely_needs_review():
     words = [OcrWord("الراتب", 92.0, (0, 0, 40, 20)), OcrWord("101", 41.0, (50, 0, 40, 20))]
     text = TextResult("s", [PageText(1, "الراتب 101", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)

@@ -382,7 +382,18 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
             at = min(words.index(w) for w in group)
             words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in group]
             numbers = [w for w in numbers if w not in group]
-    return engine.Line(join_number_pieces(words, numbers, height))
+    words = join_number_pieces(words, numbers, height)
+    # A number read beside ink read as noise (a run the reader refused: "1337" beside "لاغ >", the
+    # rest of "٦٤٧١٣٣٧") may go on into it: it is no surer than that noise.
+    read = [w for w in words if w not in line.words]
+    noise = [w for w in words if w in line.words and not _read_surely(w)]
+    return engine.Line([_unsure_beside(w, noise, height) if w in read else w for w in words])
+
+
+def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int) -> OcrWord:
+    left, right = number.box[0], number.box[0] + number.box[2]
+    near = [w.confidence for w in noise if w.box[0] - right < height and left - (w.box[0] + w.box[2]) < height]
+    return OcrWord(number.text, min([number.confidence, *near]), number.box) if near else number
 
 
 def _close_pieces(numbers: list[OcrWord], height: int) -> list[list[OcrWord]]:

@@ -34,6 +34,7 @@ CHECK_BELOW = 80.0
 # much better than the next drawing it must do to decide.
 MIN_MATCH = 0.6
 MARGIN = 0.1
+POOR_FIT = 0.3  # a sure word's drawing covering its ink less than this is checked like an unsure one
 LINE_MATCH = 0.25  # share of a line's width its words explain (word gaps and marks explain none)
 EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
 # A page's font is the installed one that draws its sure words closest, if it draws them this well.
@@ -94,10 +95,16 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     # often its box (right words were doubted so).
     for w in sure:
         own, core = _own_box(w, lines[id(w)]), w.text.strip(_MARKS)
-        misfit = w.box[3] <= _TALL * height and _misfit(gray, own, font)
+        tall = w.box[3] > _TALL * height
+        # A sure word whose drawing has the ink's shape but hardly covers it ("وليد" read "ويد" at 88%, a
+        # quarter of its ink) is checked, and may be doubted, as an unsure one is. (A drawing of another
+        # shape, fit 0, says more about the box than the word: right words were doubted so.)
+        if not tall and (inks := _inks(gray, own.box, False)) and 0 < _fit(inks, _drawn(core, font)) < POOR_FIT:
+            checked[id(w)] = _checked(gray, own, font, tall, None, _wider_boxes(w, lines[id(w)]))
+            continue
+        misfit = not tall and _misfit(gray, own, font)
         if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
-            checked[id(w)] = _checked(gray, own, font, w.box[3] > _TALL * height, rivals,
-                                      _wider_boxes(w, lines[id(w)]) if misfit else ())
+            checked[id(w)] = _checked(gray, own, font, tall, rivals, _wider_boxes(w, lines[id(w)]) if misfit else ())
     words = engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
     return engine.Reading([_form_line(gray, line, font) for line in words.lines])
 

@@ -38,10 +38,31 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     unsure = [(name, word, surest[word]) for name, value in fields.items()
               for word in dict.fromkeys(_words(value) + (_date_words(value) if printed_dates else []))
               if word in surest and surest[word] < minimum]
-    if unsure:
-        detail = ", ".join(f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure)
+    # A value is written in one script: a Latin word inside an Arabic name ("de عمر البدر", read at 94%)
+    # is a look-alike of an Arabic word however surely it was read, and the other way round.
+    mixed = [(name, word) for name, value in fields.items() for word in _other_script_words(value)]
+    if unsure or mixed:
+        detail = ", ".join([f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure]
+                           + [f"{name} word {word!r} in the other script" for name, word in mixed])
         return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
     return [Check(FIELD_NAME, "pass", f"every word of the extracted values read at {minimum:.0f}% or more")]
+
+
+def _other_script_words(value: Any) -> list[str]:
+    """The words of a text value written in the script fewer of its letters are in."""
+    if not isinstance(value, str):
+        return []
+    def script(word: str) -> str | None:
+        arabic = sum("\u0600" <= c <= "\u06ff" and c.isalpha() for c in word)
+        latin = sum(c.isascii() and c.isalpha() for c in word)
+        return None if arabic == latin == 0 else ("arabic" if arabic >= latin else "latin")
+    scripts = {word: script(word) for word in value.split()}
+    arabic = sum(len(w) for w, s in scripts.items() if s == "arabic")
+    latin = sum(len(w) for w, s in scripts.items() if s == "latin")
+    if not arabic or not latin:
+        return []
+    minority = "latin" if arabic >= latin else "arabic"
+    return [w for w, s in scripts.items() if s == minority]
 
 
 def _words(value: Any) -> list[str]:
@@ -60,6 +81,7 @@ def _date_words(value: Any) -> list[str]:
         return []
     year, month, day = value.split("-")
     days, months = {day, day.lstrip("0")}, {month, month.lstrip("0")}
-    whole = {sep.join(parts) for sep in "/-." for d in days for m in months
-             for parts in ((d, m, year), (year, m, d))}
+    # Two-digit years too: a reading that lost the year's last digits ("13/04/20") is such a date.
+    whole = {sep.join(parts) for sep in "/-." for d in days for m in months for y in (year, year[2:])
+             for parts in ((d, m, y), (y, m, d))}
     return sorted(days | {year} | whole)
