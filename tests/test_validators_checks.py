@@ -52,20 +52,23 @@ def test_a_value_holding_a_word_read_unsurely_needs_review_though_the_page_read_
     assert sure.outcome == "pass"
 
 
+def _read(*words: tuple[str, float]) -> TextResult:
+    """A one-line page of these words, each read at its confidence."""
+    read = [OcrWord(text, confidence, (50 * i, 0, 40, 20)) for i, (text, confidence) in enumerate(words)]
+    line = " ".join(text for text, _ in words)
+    return TextResult("s", [PageText(1, line, "ocr", 80.0, 0.1, read)], "tesseract", 0.1)
+
+
 def test_a_value_word_read_unsurely_with_a_mark_beside_it_needs_review():
     # The line read "حسن ناصر السيد." (the mark a misreading); the value is cut without it.
-    words = [OcrWord("حسن", 89.0, (0, 0, 40, 20)), OcrWord("ناصر", 90.0, (50, 0, 40, 20)),
-             OcrWord("السيد.", 0.0, (100, 0, 40, 20))]
-    text = TextResult("s", [PageText(1, "حسن ناصر السيد.", "ocr", 60.0, 0.1, words)], "tesseract", 0.1)
+    text = _read(("حسن", 89.0), ("ناصر", 90.0), ("السيد.", 0.0))
     (check,) = check_field_confidence(text, {"father_name": "حسن ناصر السيد"}, 60.0)
     assert check.outcome == "fail" and "السيد" in check.detail
 
 
 def test_a_name_with_a_word_in_the_other_script_needs_review_however_surely_read():
     # "علي عمر البدر" with its "علي" read as the Latin look-alike "de", at 94%.
-    words = [OcrWord("de", 94.0, (0, 0, 40, 20)), OcrWord("عمر", 90.0, (50, 0, 40, 20)),
-             OcrWord("البدر", 88.0, (100, 0, 40, 20))]
-    text = TextResult("s", [PageText(1, "de عمر البدر", "ocr", 90.0, 0.1, words)], "tesseract", 0.1)
+    text = _read(("de", 94.0), ("عمر", 90.0), ("البدر", 88.0))
     (check,) = check_field_confidence(text, {"father_name": "de عمر البدر"}, 60.0)
     assert check.outcome == "fail" and "'de' in the other script" in check.detail
     # One script throughout, Latin or Arabic, with a number beside it: nothing to say.
@@ -75,8 +78,7 @@ def test_a_name_with_a_word_in_the_other_script_needs_review_however_surely_read
 
 def test_a_date_printed_with_a_two_digit_year_read_unsurely_needs_review():
     # "13/04/2025" read by the digit reader as "13/04/20" beside noise: the value 2020-04-13.
-    words = [OcrWord("تاريخ", 96.0, (0, 0, 40, 20)), OcrWord("13/04/20", 0.0, (50, 0, 80, 20))]
-    text = TextResult("s", [PageText(1, "تاريخ 13/04/20", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)
+    text = _read(("تاريخ", 96.0), ("13/04/20", 0.0))
     (check,) = check_field_confidence(text, {"start_date": "2020-04-13"}, 60.0)
     assert check.outcome == "fail" and "13/04/20" in check.detail
 

@@ -9,6 +9,11 @@ reading replaces it, and a reading that covers it clearly better than every neig
 reading whose drawing does not fit, or that a neighbour fits better though not clearly, is doubted (its
 confidence lowered, so a field holding it is reviewed). A page whose sure words no installed font draws
 closely is left as read: without its font there is nothing to compare with.
+
+Sure words are checked too where there is a reason: a letter or two from a word the forms print (their
+labels, sex words, months), a shape the font does not give its letters, or a drawing that hardly covers
+the ink. A short line that may be one of the form lines with a closed-list value ("الجنس : أنثى") is
+drawn whole as each. `LineJudge` compares two readings of a line the same way, for the second readings.
 """
 
 from __future__ import annotations
