@@ -102,10 +102,12 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         own, core = _own_box(w, lines[id(w)]), w.text.strip(_MARKS)
         tall = w.box[3] > _TALL * height
         # A sure word whose drawing has the ink's shape but hardly covers it ("وليد" read "ويد" at 88%, a
-        # quarter of its ink) is checked, and may be doubted, as an unsure one is. (A drawing of another
-        # shape, fit 0, says more about the box than the word: right words were doubted so.)
+        # quarter of its ink) is in doubt, unless its own drawing wins the check after all; never replaced
+        # (its box may hold only part of it: a right "آمنة" became "سنة"). A drawing of another shape,
+        # fit 0, says more about the box than the word: right words were doubted so.
         if not tall and (inks := _inks(gray, own.box, False)) and 0 < _fit(inks, _drawn(core, font)) < POOR_FIT:
-            checked[id(w)] = _checked(gray, own, font, tall, None, _wider_boxes(w, lines[id(w)]))
+            found = _checked(gray, own, font, tall, None, ())
+            checked[id(w)] = found if found.text == w.text else OcrWord(w.text, DOUBTED_CONFIDENCE, w.box)
             continue
         misfit = not tall and _misfit(gray, own, font)
         if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
