@@ -265,9 +265,9 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     inks = _inks(gray, word.box, tall)
     if not inks:
         return word
-    # Letters a reading lost may stand outside its box: looked for there when the reading is no word
-    # of the dictionary or its drawing does not fit the box.
-    if word.text not in dictionary() or _fit(inks, _drawn(word.text, font)) < MIN_MATCH:
+    # Letters a reading lost may stand outside its box: looked for there when its drawing does not fit
+    # the box (each wider box is one more ink for every candidate to be drawn over).
+    if _fit(inks, _drawn(word.text, font)) < MIN_MATCH:
         inks += [ink for box in wider for ink in _inks(gray, box, tall)]
     aspects = [ink.shape[1] / ink.shape[0] for ink in inks]
     rivals_read = (neighbours(word.text) | form_rivals(word.text)) if rivals is None else rivals
