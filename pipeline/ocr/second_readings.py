@@ -229,7 +229,7 @@ def _foreign_word_crops(
 
 def _replaces_foreign_words(line: engine.Line, again: engine.Reading, languages: str, focused: str) -> bool:
     """`again` reads the line word for word, keeps every word of `focused`'s script the line read surely,
-    and reads only that script's letters (or digits) where the line had unsure words of the other script."""
+    and reads only that script's letters where the line had unsure words of the other script."""
     if len(again.words) != len(line.words) or not any(_unsure_foreign(w, languages, focused) for w in line.words):
         return False
     sure = Counter(w.text for w in line.words
