@@ -155,6 +155,11 @@ def test_a_lines_script_is_that_of_the_words_it_read_surely():
     assert line_languages("ara+eng", line) == "ara"
     # With no sure word of letters, all its words count.
     assert line_languages("ara+eng", engine.Line([OcrWord("Suu]", 50.0, BOX), OcrWord("1998", 95.0, BOX)])) == "eng"
+    # So do they when its sure words are of both scripts: a Latin name after an Arabic label, whose
+    # second word was read unsurely, is an Arabic line.
+    label = engine.Line([OcrWord("الطرف", 92.0, BOX), OcrWord("الثانٍ", 45.0, BOX), OcrWord(":", 90.0, BOX),
+                         OcrWord("Jose", 96.0, BOX), OcrWord("Santos", 96.0, BOX)])
+    assert line_languages("ara+eng", label) == "ara"
 
 
 def test_a_reading_that_puts_arabic_words_where_look_alikes_were_and_keeps_the_sure_ones_replaces_them():

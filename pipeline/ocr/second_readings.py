@@ -549,11 +549,13 @@ def _place(lines: list[engine.Line], region: tuple[int, int, int, int]) -> int:
 
 
 def line_languages(languages: str, line: engine.Line) -> str:
-    """The languages of a line's script, judged by the words of letters it read surely when it has any:
-    the mixed models turn Arabic words into unsure Latin look-alikes ("حسن ناصر السيد" read "Suu] pol
-    حسن", only "حسن" sure), and counted alike those would outvote the line's own script."""
+    """The languages of a line's script, judged by the words of letters it read surely when they are all
+    of one script: the mixed models turn Arabic words into unsure Latin look-alikes ("حسن ناصر السيد" read
+    "Suu] pol حسن", only "حسن" sure), and counted alike those would outvote the line's own script. A line
+    whose sure words are of both scripts ("الطرف الثاني : Jose Santos") is judged by all its letters."""
     sure = [w.text for w in line.words if w.confidence >= REREAD_LINE_BELOW and any(c.isalpha() for c in w.text)]
-    return script_languages(languages, " ".join(sure) if sure else line.text)
+    one_script = len({script_languages(languages, text) for text in sure}) == 1
+    return script_languages(languages, " ".join(sure) if one_script else line.text)
 
 
 def script_languages(languages: str, sample: str) -> str:
