@@ -91,27 +91,30 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         return reading
     height = float(np.median([w.box[3] for w in arabic]))
     lines = {id(w): line for line in reading.lines for w in line.words}
-    checked = {id(w): _checked(gray, _own_box(w, lines[id(w)]), font, w.box[3] > _TALL * height, None,
-                               _wider_boxes(w, lines[id(w)])) for w in unsure}
-    # A sure word a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed) is
-    # checked against those words; one its font sets far narrower or wider than its ink may have lost
-    # or gained letters however sure Tesseract was ("كريم" read "كيم"), and is checked against its
-    # dictionary neighbours too. A sure word is only ever replaced, never doubted: what misfits is
-    # often its box (right words were doubted so).
+    own = {id(w): _own_box(w, lines[id(w)]) for w in unsure + sure}
+    checked = {id(w): _checked(gray, own[id(w)], font, w.box[3] > _TALL * height, None,
+                               _wider_boxes(own[id(w)].box, w, lines[id(w)])) for w in unsure}
+    # Sure words are checked where there is a reason, and never on a drawing of another shape than
+    # their ink alone (fit 0: that says more about the box than the word; right words were doubted so).
     for w in sure:
-        own, core = _own_box(w, lines[id(w)]), w.text.strip(_MARKS)
-        tall = w.box[3] > _TALL * height
-        # A sure word whose drawing has the ink's shape but hardly covers it ("وليد" read "ويد" at 88%, a
-        # quarter of its ink) is in doubt, unless its own drawing wins the check after all; never replaced
-        # (its box may hold only part of it: a right "آمنة" became "سنة"). A drawing of another shape,
-        # fit 0, says more about the box than the word: right words were doubted so.
-        if not tall and (inks := _inks(gray, own.box, False)) and 0 < _fit(inks, _drawn(core, font)) < POOR_FIT:
-            found = _checked(gray, own, font, tall, None, ())
+        core, tall = w.text.strip(_MARKS), w.box[3] > _TALL * height
+        inks = [] if tall else _inks(gray, own[id(w)].box, False)
+        # One whose drawing has the ink's shape but hardly covers it ("وليد" read "ويد" at 88%, a quarter
+        # of its ink) is in doubt, unless its own drawing wins the check after all; never replaced (its
+        # box may hold only part of it: a right "آمنة" became "سنة").
+        if inks and 0 < _fit(inks, _drawn(core, font)) < POOR_FIT:
+            found = _checked(gray, own[id(w)], font, tall, None, ())
             checked[id(w)] = found if found.text == w.text else OcrWord(w.text, DOUBTED_CONFIDENCE, w.box)
             continue
-        misfit = not tall and _misfit(gray, own, font)
+        # One a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed) is checked
+        # against those words; one its font sets far narrower or wider than its ink may have lost or
+        # gained letters ("كريم" read "كيم"), and is checked against its dictionary neighbours too. Either
+        # is only replaced, never doubted: what misfits is often its box.
+        misfit = bool(inks) and not any(_similar_aspect(_aspect(core, font), i.shape[1] / i.shape[0], _MISFIT_SLACK)
+                                        for i in inks)
         if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
-            checked[id(w)] = _checked(gray, own, font, tall, rivals, _wider_boxes(w, lines[id(w)]) if misfit else ())
+            wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if misfit else []
+            checked[id(w)] = _checked(gray, own[id(w)], font, tall, rivals, wider)
     words = engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
     return engine.Reading([_form_line(gray, line, font) for line in words.lines])
 
@@ -171,23 +174,15 @@ def _line_core(masks: list[np.ndarray | None]) -> list[np.ndarray]:
     return cut
 
 
-def _misfit(gray: np.ndarray, word: OcrWord, font: str) -> bool:
-    """The font sets the word's letters in a shape its ink does not have (width for height)."""
-    inks = _inks(gray, word.box, False)
-    aspect = _aspect(word.text.strip(_MARKS), font)
-    return bool(inks) and not any(abs(np.log(aspect * ink.shape[0] / ink.shape[1])) <= _MISFIT_SLACK for ink in inks)
-
-
-def _wider_boxes(word: OcrWord, line: engine.Line) -> list[tuple[int, int, int, int]]:
-    """The word's box widened into the free space beside it (to the right, the left, or both; up to
+def _wider_boxes(box: tuple[int, int, int, int], word: OcrWord, line: engine.Line) -> list[tuple[int, int, int, int]]:
+    """The word's own `box` widened into the free space beside it (to the right, the left, or both; up to
     `_LOST_REACH` of its height, never into another word's box): a word that lost letters is often
     boxed without them (Amiri's "الخالدي" read "لحالدي", its first alef outside the box)."""
-    left, top, width, height = _own_box(word, line).box
+    left, top, width, height = box
     reach = int(_LOST_REACH * height)
     others = [w.box for w in line.words if w is not word]
     right_end = min([b[0] for b in others if b[0] >= left + width] + [left + width + reach])
     left_end = max([b[0] + b[2] for b in others if b[0] + b[2] <= left] + [left - reach])
-    right_end, left_end = min(right_end, left + width + reach), max(left_end, left - reach)
     boxes = [(left, top, right_end - left, height), (left_end, top, left + width - left_end, height),
              (left_end, top, right_end - left_end, height)]
     return [box for box in dict.fromkeys(boxes) if box[2] > width]
@@ -416,8 +411,8 @@ def _aspect(text: str, font_path: str) -> float:
     return (right - left) / max(1, bottom - top)
 
 
-def _similar_aspect(a: float, b: float) -> bool:
-    return abs(np.log(a / b)) <= _ASPECT_SLACK
+def _similar_aspect(a: float, b: float, slack: float = _ASPECT_SLACK) -> bool:
+    return abs(np.log(a / b)) <= slack
 
 
 def _match(ink: np.ndarray, drawn: np.ndarray | None) -> float:
