@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -135,6 +136,21 @@ def test_a_number_whose_font_spaces_its_digits_wide_is_read_whole():
     word = OcrWord("VENVIVEYV", 17.0, (left, int(rows[0]), right - left + 1, int(rows[-1] - rows[0]) + 1))
     text = read_indic_numbers(image, engine.Reading([engine.Line([word])])).text
     assert text == "6417147"
+
+
+def test_a_line_read_as_nothing_sure_is_read_whole_as_one_number():
+    # A bilingual form's certificate number alone under its label, in Amiri, saved as a JPEG: the page
+    # read makes "AV Yor" of it; cut at its word gaps, its lone "١" was refused ("866 353").
+    image = Image.new("L", (1400, 300), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(AMIRI), 37)
+    draw.text((1340, 40), "رقم الوثيقة", font=font, fill=20, anchor="ra", direction="rtl")
+    draw.text((1340, 99), "٨٦٦١٣٥٣", font=font, fill=20, anchor="ra", direction="rtl")
+    saved = io.BytesIO()
+    image.save(saved, "JPEG", quality=61)
+    image = Image.open(saved).convert("L")
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert reading.lines[-1].text == "AV Yor"
+    assert read_indic_numbers(image, reading).lines[-1].text == "8661353"
 
 
 def test_pieces_of_one_number_are_joined_left_to_right_and_distant_numbers_are_not():

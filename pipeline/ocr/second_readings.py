@@ -350,6 +350,15 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     left = max(0, box_left - height // 2)
     crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
                        min(image.height, top + height + margin)))
+    if not any(_read_surely(w) or _latin_text(w) for w in line.words):
+        # A line read as nothing sure is often one number (a bilingual form's value under its label,
+        # "٣٧٣٢٦٥٤" read "rvrriog"): it is offered whole first, with the margins of the line's crop.
+        # The reader's verdict on a degraded run can turn on a few pixels of paper (one glyph near two
+        # classes), and the runs cut below are cut tighter; seen on two generated sets, 2 of 2.
+        whole = indic_digits.read_digit_run(crop)
+        if whole is not None:
+            return engine.Line([OcrWord(normalize_text(whole.text), whole.confidence,
+                                        (left, top, crop.width, height))])
     words = list(line.words)
     numbers: list[OcrWord] = []
     runs = coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height)
