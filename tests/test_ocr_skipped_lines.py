@@ -1,10 +1,11 @@
 """Ink the page read skipped is read again: two short lines close together come back as two lines."""
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import coverage, engine, fold_for_matching, preprocess
 from pipeline.ocr.second_readings import TWO_LINES, RereadBudget, read_skipped_lines
-from tests.fixtures.pages import DEJAVU, NASKH
+from tests.fixtures.pages import DEJAVU, NASKH, NOTO_SANS_ARABIC
 
 LINES = ["رقم القيد : 22463117", "اسم المولود : أحمد طارق المطيري", "النوع", "ذكر", "اسم الأب : طارق إبراهيم"]
 
@@ -57,3 +58,19 @@ def test_a_line_skipped_on_a_framed_page_is_still_found():
     (region,) = coverage.unread_regions(image, kept, 26)
     middle = 50 + 60 * 3 + 13  # of the line "THOMAS"
     assert region[0] <= 430 and region[1] < middle < region[3] < middle + 40
+
+
+@pytest.mark.parametrize(("font_path", "size", "name"), [(NOTO_SANS_ARABIC, 34, "عمر حسن العنزي"),
+                                                        (NASKH, 46, "علي حسن القحطاني")])
+def test_a_skipped_line_the_line_mode_reads_as_nothing_is_read_whole_without_layout_analysis(font_path, size, name):
+    # Read in line mode, the name comes out as nothing; read raw with the usual white margin around it,
+    # as nothing, "SHS] حسن pos" or "القحطائي".
+    lines = ["رقم الشهادة", "14289468", "اسم الأب", name, "اسم الوالدة"]
+    image = Image.new("L", (1400, 700), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(font_path), size)
+    for top, text in zip((60, 160, 260, 260 + int(size * 1.6), 420 + size), lines, strict=True):
+        draw.text((1340, top), text, font=font, fill=20, anchor="ra", direction="rtl")
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    kept = engine.Reading([line for line in reading.lines if not set(name.split()) & set(line.text.split())])
+    restored = read_skipped_lines(image, kept, "ara+eng", RereadBudget(6))
+    assert [_key(line.text) for line in restored.lines] == [_key(text) for text in lines]

@@ -25,6 +25,7 @@ class Crop(NamedTuple):
     psm: int
     whitelist: str | None = None
     scale: float = 1.0  # enlarged before reading (some lines read right only at twice the size)
+    padding: int | None = None  # white added around it after enlarging; None: the reader's own
 
 
 class CropReader:
@@ -48,9 +49,12 @@ class CropReader:
             if crop not in self._read:
                 settings.setdefault((crop.languages, crop.psm, crop.whitelist), []).append(crop)
         for (languages, psm, whitelist), group in settings.items():
-            images = [preprocess.pad(self._enlarged(crop), self.padding) for crop in group]
+            images = [preprocess.pad(self._enlarged(crop), self._padding(crop)) for crop in group]
             for crop, reading in zip(group, engine.read_many(images, languages, psm, whitelist), strict=True):
-                self._read[crop] = reading.to_original(crop.scale, self.padding, crop.box[:2])
+                self._read[crop] = reading.to_original(crop.scale, self._padding(crop), crop.box[:2])
+
+    def _padding(self, crop: Crop) -> int:
+        return self.padding if crop.padding is None else crop.padding
 
     def _enlarged(self, crop: Crop) -> Image.Image:
         image = self.image.crop(crop.box)

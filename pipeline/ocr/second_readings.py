@@ -24,6 +24,7 @@ from pipeline.ocr.word_order import same_row
 
 # Crops are padded with white before Tesseract reads them alone.
 LINE_PADDING = 20
+RAW_LINE_PADDING = 4
 # Tesseract models for languages written in Arabic script.
 ARABIC_SCRIPT_MODELS = frozenset({"ara", "fas", "urd", "pus", "snd", "uig", "kur_ara", "Arabic"})
 # A page line read below this confidence is read again with its own script's models only.
@@ -141,7 +142,7 @@ def reread_weak_lines(
         readings = [crops.read(crop) for crop in wanted[i]]
         if not any(r.words for r in readings) and budget.take():
             # The line mode's layout analysis drops some whole lines (Noto Sans Arabic's "علي حسن السيد").
-            readings.append(crops.read(wanted[i][0]._replace(psm=engine.PSM_RAW_LINE)))
+            readings.append(crops.read(_raw_line(wanted[i][0])))
         focused = wanted[i][0].languages
         # A reading that puts its own script's words where the mixed models put unsure look-alikes, and
         # keeps the line's sure words, is the line's however unsure its new words: the word check
@@ -476,27 +477,33 @@ def read_skipped_lines(
     """Read the text-sized ink no word of the page read covers (see `coverage`), each run as a line
     (again with its own script's models when unsure), and put each line found after the line above it
     in its column.
-    A run the line mode reads as nothing is read again without layout analysis (PSM 13). A run as tall
-    as two lines (a short label and its value under it, both skipped) is read as a block of lines."""
+    A run the line mode reads as nothing (it drops some clean lines whole: "عمر حسن العنزي" in Noto Sans
+    Arabic) is read again without layout analysis (PSM 13). A run as tall as two lines (a short label
+    and its value under it, both skipped) is read as a block of lines."""
     height = preprocess.line_height(image)
     if not height or not reading.lines:
         return reading
     crops = crops or CropReader(image, LINE_PADDING)
     regions = coverage.unread_regions(image, [w.box for w in reading.words], height)
-    # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
-    # script's models where read unsurely); the loop below then decides from them as if read one by one.
-    first = [crops.crop(region, languages, _mode(region, height)) for region in regions[:budget.left]]
-    crops.prefetch(first)
-    settled = [crop if crops.read(crop).words else crop._replace(psm=engine.PSM_RAW_LINE) for crop in first]
-    crops.prefetch(settled)
+    # Each round of reads in one Tesseract run (each way of reading where the ways before read nothing;
+    # the line's script's models where read unsurely); the loop below then decides from them as if
+    # read one by one.
+    tries = [_skipped_line_crops(crops.crop(region, languages, _mode(region, height)))
+             for region in regions[:budget.left]]
+    for k in range(len(tries[0]) if tries else 0):
+        crops.prefetch(ways[k] for ways in tries if not any(crops.read(way).words for way in ways[:k]))
+    settled = [next((way for way in ways if crops.read(way).words), ways[-1]) for ways in tries]
     crops.prefetch(crop._replace(languages=_focused(languages, crops.read(crop))) for crop in settled)
     lines = list(reading.lines)
     for region in regions:
         if not budget.take():
             break
-        best = crops.read(crop := crops.crop(region, languages, _mode(region, height)))
-        if not best.words and budget.take():
-            best = crops.read(crop := crop._replace(psm=engine.PSM_RAW_LINE))
+        first, *others = _skipped_line_crops(crops.crop(region, languages, _mode(region, height)))
+        best = crops.read(crop := first)
+        for other in others:
+            if best.words or not budget.take():
+                break
+            best = crops.read(crop := other)
         focused, replacing = _focused(languages, best), False
         if focused != languages and budget.take():
             again = crops.read(crop._replace(languages=focused))
@@ -519,6 +526,18 @@ def read_skipped_lines(
             left, top, width, line_height = line.box
             lines.insert(_place(lines, (left, top, left + width, top + line_height)), line)
     return engine.Reading(lines)
+
+
+def _skipped_line_crops(crop: Crop) -> tuple[Crop, Crop]:
+    """The ways a run of skipped ink is read, the second where the first read nothing."""
+    return crop, _raw_line(crop)
+
+
+def _raw_line(crop: Crop) -> Crop:
+    """`crop` read without layout analysis. Tesseract then takes the whole image for the line: white
+    around it shrinks the text in it, and small print reads better enlarged (on the skipped lines of
+    four generated sets, 34 words of the truth read as against 29 at the line's size and usual margin)."""
+    return crop._replace(psm=engine.PSM_RAW_LINE, scale=2.0, padding=RAW_LINE_PADDING)
 
 
 def _mode(region: tuple[int, int, int, int], line_height: float) -> int:
