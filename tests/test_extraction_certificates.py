@@ -104,3 +104,18 @@ def test_a_registration_number_read_only_in_part_is_not_reported():
     assert extract_marriage("رقم العقد : 64\nاسم الزوج : فهد وليد المطيري")["certificate_number"] is None
     assert extract_marriage("رقم العقد : 6417147")["certificate_number"] == "6417147"
     assert extract_marriage("Certificate No. KW-2019/123")["certificate_number"] == "KW-2019/123"
+
+
+def test_a_label_word_ocr_split_in_two_still_names_its_field():
+    # Spaces after Arabic letters that do not join the next: "الولادة" read "الو لادة".
+    fields = extract_birth("رقم القيد\n24377908\nتاريخ الو لادة\n2022-06-09\nاسم الأم\nمنى عمر عبدالرحمن")
+    assert fields["date_of_birth"] == "2022-06-09"
+    assert extract_birth("اسم ال أب : سالم حسن")["father_name"] == "سالم حسن"
+
+
+def test_a_two_word_label_with_one_word_read_as_no_arabic_at_all_still_names_its_field():
+    assert extract_marriage("رقم idl : 9880087")["certificate_number"] == "9880087"
+    assert extract_birth("4,4 الميلاد : 1446/01/05 هـ")["date_of_birth"] == "2024-07-11"
+    # A word read as Arabic may be another label's ("رقم الهاتف"); one of two fields' labels is neither's.
+    assert extract_marriage("رقم الهاتف : 99887766")["certificate_number"] is None
+    assert extract_marriage("اسم idl : علي حسن")["husband_name"] is None

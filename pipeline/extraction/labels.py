@@ -51,10 +51,14 @@ def _slips(window: str, label: str) -> int:
 
 
 def _one_word_garbled(window: str, label: str, owners: dict[str, str]) -> bool:
-    """A label of three or more words with one word unreadable ("تاريخ ela! العقد"), when no label of
-    another field fits the same way."""
+    """A label of three or more words with one word unreadable ("تاريخ ela! العقد"), or of two words with
+    one read as no Arabic at all ("رقم idl", "4,4 الميلاد"), when no label of another field fits the
+    same way."""
     words, wanted = window.split(), label.split()
-    if len(wanted) < 3 or len(words) != len(wanted) or sum(a != b for a, b in zip(words, wanted, strict=True)) != 1:
+    if len(words) != len(wanted) or sum(a != b for a, b in zip(words, wanted, strict=True)) != 1:
+        return False
+    garbled = next(a for a, b in zip(words, wanted, strict=True) if a != b)
+    if len(wanted) < 2 or (len(wanted) == 2 and (_ARABIC.search(garbled) or not _ARABIC.search(label))):
         return False
     rivals = [other for other in owners if owners[other] != owners[label] and len(other.split()) == len(words)
               and sum(a != b for a, b in zip(words, other.split(), strict=True)) <= 1]
@@ -68,14 +72,20 @@ def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[
         slips, size = _allowed_slips(label), len(label.split())
         if not slips:
             continue
-        for i in range(len(words) - size + 1):
-            start, end = words[i][0], words[i + size - 1][1]
-            if any(h.start < end and start < h.end for h in taken + found):
-                continue
-            window = " ".join(folded[start:end].split())
-            close = abs(len(window) - len(label)) <= slips and _slips(window, label) <= slips
-            if close or _one_word_garbled(window, label, owners):
-                found.append(_Hit(owners[label], start, end))
+        # A word split in two counts as one slip: OCR puts spaces after Arabic letters that do not join
+        # the next ("تاريخ الو لادة").
+        for span in (size, size + 1):
+            for i in range(len(words) - span + 1):
+                start, end = words[i][0], words[i + span - 1][1]
+                if any(h.start < end and start < h.end for h in taken + found):
+                    continue
+                window = " ".join(folded[start:end].split())
+                if span > size:
+                    close = _slips(window.replace(" ", ""), label.replace(" ", "")) + 1 <= slips
+                else:
+                    close = abs(len(window) - len(label)) <= slips and _slips(window, label) <= slips
+                if close or (span == size and _one_word_garbled(window, label, owners)):
+                    found.append(_Hit(owners[label], start, end))
     return found
 
 
