@@ -115,24 +115,37 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
             wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if misfit else []
             checked[id(w)] = _checked(gray, own[id(w)], font, tall, rivals, wider)
-    words = engine.Reading([engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines])
-    return engine.Reading([_form_line(gray, line, font) for line in words.lines])
+    lines = [engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines]
+    # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
+    # field, the line may be that list's words alone.
+    return engine.Reading([_form_line(gray, line, font, under_label=i > 0 and _is_form_label(lines[i - 1]))
+                           for i, line in enumerate(lines)])
 
 
-def _form_line(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
+def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool = False) -> engine.Line:
     """A short line read unsurely, or with letters of the other script, that is one of the lines the
-    forms print with a value from a closed list ("الجنس : أنثى" read "Gil : Egil", "الحسين:: أنه"): the
-    whole line drawn as each such line and laid over its ink; one that fits clearly best, and clearly
-    better than the reading, is the line. A line of sure Arabic words is left alone."""
-    if not 2 <= len(line.words) <= _FORM_LINE_WORDS or all(
+    forms print with a value from a closed list ("الجنس : أنثى" read "Gil : Egil", "الحسين:: أنه"), or
+    `under_label`, such a value alone ("أنثى" read "ill"): the whole line drawn as each such line and
+    laid over its ink; one that fits clearly best, and clearly better than the reading, is the line. A
+    line of sure Arabic words is left alone."""
+    candidates = {**form_lines(), **(form_values() if under_label else {})}
+    if not (1 if under_label else 2) <= len(line.words) <= _FORM_LINE_WORDS or all(
             (_arabic_word(w.text) and not _unsure(w)) or not any(c.isalnum() for c in w.text) for w in line.words):
         return line
-    ink = _line_core(_inks(gray, line.box, tall=True))
-    if not ink:
+    inks = _inks(gray, line.box, tall=True)
+    core = _line_core(inks)
+    if not core:
         return line
+
+    def fit(text: str) -> float:
+        # Cut to its body, or whole: a word alone has no neighbours' marks to cut, and at a small size
+        # its ink's body takes in a hamza its drawing's body leaves out ("أنثى" misfit so).
+        drawn = _drawn(text, font)
+        return max(_fit(core, drawn_core[0]) if (drawn_core := _line_core([drawn])) else 0.0, _fit(inks, drawn))
+
     # Candidates that say the same (with a colon or without, أنثى or انثى) do not compete.
-    scores = sorted(((_fit(ink, drawn[0]), text, value) for text, value in ((line.text, None), *form_lines().items())
-                     if (drawn := _line_core([_drawn(text, font)]))), key=lambda score: score[0], reverse=True)
+    scores = sorted(((fit(text), text, value) for text, value in ((line.text, None), *candidates.items())),
+                    key=lambda score: score[0], reverse=True)
     best, text, value = scores[0]
     runner_up = max((score for score, _, other in scores if other != value or other is None), default=0.0)
     if value is None or best < FORM_LINE_MATCH or best - runner_up < FORM_LINE_MARGIN:
@@ -150,12 +163,28 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
 def form_lines() -> dict[str, str]:
     """The lines forms print whose value comes from a closed list, each with the value it says: each
     Arabic label of the sex field with each Arabic sex word, with a colon between them and without."""
+    return {f"{label}{sep}{word}": code for label in sorted(_sex_labels()) for word, code in form_values().items()
+            for sep in (" : ", " ")}
+
+
+@functools.cache
+def form_values() -> dict[str, str]:
+    """The Arabic words of the closed list (the sex words), each with the value it says."""
     from pipeline.extraction.vocabulary import vocabulary  # the data lives with the extraction that reads it
 
-    data = vocabulary()
-    labels = {p for fields in data["labels"].values() for p in fields.get("sex", []) if _arabic_word(p)}
-    return {f"{label}{sep}{word}": code for label in sorted(labels) for code, words in data["sex"].items()
-            for word in words if _arabic_word(word) for sep in (" : ", " ")}
+    return {word: code for code, words in vocabulary()["sex"].items() for word in words if _arabic_word(word)}
+
+
+@functools.cache
+def _sex_labels() -> frozenset[str]:
+    from pipeline.extraction.vocabulary import vocabulary
+
+    return frozenset(p for fields in vocabulary()["labels"].values() for p in fields.get("sex", []) if _arabic_word(p))
+
+
+def _is_form_label(line: engine.Line) -> bool:
+    """The line is a closed-list field's Arabic label alone (with or without its colon)."""
+    return line.text.strip(" :") in _sex_labels()
 
 
 def _line_core(masks: list[np.ndarray | None]) -> list[np.ndarray]:
