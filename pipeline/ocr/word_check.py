@@ -133,18 +133,11 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool
             (_arabic_word(w.text) and not _unsure(w)) or not any(c.isalnum() for c in w.text) for w in line.words):
         return line
     inks = _inks(gray, line.box, tall=True)
-    core = _line_core(inks)
-    if not core:
+    if not _line_core(inks):
         return line
-
-    def fit(text: str) -> float:
-        # Cut to its body, or whole: a word alone has no neighbours' marks to cut, and at a small size
-        # its ink's body takes in a hamza its drawing's body leaves out ("أنثى" misfit so).
-        drawn = _drawn(text, font)
-        return max(_fit(core, drawn_core[0]) if (drawn_core := _line_core([drawn])) else 0.0, _fit(inks, drawn))
-
     # Candidates that say the same (with a colon or without, أنثى or انثى) do not compete.
-    scores = sorted(((fit(text), text, value) for text, value in ((line.text, None), *candidates.items())),
+    scores = sorted(((_fit_whole_or_body(inks, _drawn(text, font)), text, value)
+                     for text, value in ((line.text, None), *candidates.items())),
                     key=lambda score: score[0], reverse=True)
     best, text, value = scores[0]
     runner_up = max((score for score, _, other in scores if other != value or other is None), default=0.0)
@@ -413,6 +406,14 @@ def _without_stray_ends(ink: np.ndarray) -> np.ndarray | None:
 
 def _fit(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
     return max((_match(ink, drawn) for ink in inks), default=0.0)
+
+
+def _fit_whole_or_body(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
+    """The better fit of the drawing to a line's ink whole or to both cut to their bodies (`_line_core`):
+    the cut leaves out marks of the lines above and below, but at some sizes the ink's body keeps a hamza
+    the drawing's loses ("أنثى" alone), which only the whole fits."""
+    body = _line_core([drawn]) if drawn is not None else []
+    return max(_fit(inks, drawn), _fit(_line_core(inks), body[0]) if body else 0.0)
 
 
 def _trimmed(mask: np.ndarray) -> np.ndarray | None:
