@@ -54,6 +54,16 @@ def test_letters_a_font_stacks_and_tesseract_dropped_are_put_back():
     assert all(w.confidence == word_check.CHECKED_CONFIDENCE for w in checked.words if w.text in ("محمد", "سامي"))
 
 
+@pytest.mark.parametrize(("size", "misread"), [(40, "اهليج"), (44, "اللحليج")])
+def test_a_reading_whose_drawing_misfits_gives_way_to_the_one_word_that_fits_clearly_best(size, misread):
+    # Amiri stacks the "لخ" of "الخليج"; read "اهليج" at 21%, the reading (no letters to pay for) scored
+    # within the margin of "الخليج", whose drawing alone fits the ink.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["الطرف", "الأول", "شركة", "الخليج", "للتجارة"]], size)
+    checked = word_check.check_words(image, _reading(boxes, {"الخليج": (misread, 21.0)}))
+    assert checked.lines[-1].words[3].text == "الخليج"
+    assert checked.lines[-1].words[3].confidence == word_check.CHECKED_CONFIDENCE
+
+
 def test_a_right_but_unsure_reading_is_confirmed_and_a_sure_one_left_alone():
     image, boxes = _page()
     checked = word_check.check_words(image, _reading(boxes, {"سامي": ("سامي", 33.0)}))

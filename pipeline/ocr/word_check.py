@@ -306,6 +306,12 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     if rivals is not None:
         return word
     own = next((match for _, match, text in scores if text == word.text), 0.0)
+    others = [(score, match, text) for score, match, text in scores if text != word.text]
+    if own < MIN_MATCH and others and others[0][1] >= MIN_MATCH and \
+            others[0][0] - (others[1][0] if len(others) > 1 else 0.0) >= MARGIN:
+        # A reading whose own drawing does not fit its ink is no evidence against the one dictionary word
+        # that fits clearly best of the rest (Amiri's stacked "لخ": "الخليج" read "اهليج").
+        return _decided(word, others[0][2])
     if own < MIN_MATCH or any(match > own for _, match, _ in scores):
         # Its own drawing does not fit its ink ("كريم" read "كيم" at 74%, a third narrower than the ink),
         # or a dictionary word's fits it better though not clearly ("وليد" read "وايد"): whatever
