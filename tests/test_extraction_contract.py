@@ -69,3 +69,9 @@ def test_label_with_one_unreadable_word_still_found():
 def test_a_label_whose_medial_ha_was_read_as_ba_and_with_two_letters_lost_is_still_its_label():
     # Amiri's stacked letters: "تاريخ انتهاء العقد" read "تار انتباء العقد" (ـهـ as ب, يخ lost).
     assert extract_contract("تار انتباء العقد : 14/06/2026")["end_date"] == "2026-06-14"
+
+
+def test_a_label_with_one_word_unreadable_and_a_medial_ha_read_as_ba_is_still_found():
+    # "تاريخ انتهاء العقد" in Amiri, blurred: "تاريخ" cut into "تار: é", "انتهاء" read "انتباء".
+    text = "عقد عمل\nتاريخ بدء العمل : 2025-03-20\nتار: é انتباء العقد : 19-03-2026\n"
+    assert extract_contract(text)["end_date"] == "2026-03-19"

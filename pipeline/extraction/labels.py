@@ -54,14 +54,14 @@ def _one_word_garbled(window: str, label: str, owners: dict[str, str]) -> bool:
     """A label of three or more words with one word unreadable ("تاريخ ela! العقد"), or of two words with
     one read as no Arabic at all ("رقم idl", "4,4 الميلاد"), when no label of another field fits the
     same way."""
-    words, wanted = window.split(), label.split()
+    words, wanted = window.translate(_READ_ALIKE).split(), label.translate(_READ_ALIKE).split()
     if len(words) != len(wanted) or sum(a != b for a, b in zip(words, wanted, strict=True)) != 1:
         return False
     garbled = next(a for a, b in zip(words, wanted, strict=True) if a != b)
     if len(wanted) < 2 or (len(wanted) == 2 and (_ARABIC.search(garbled) or not _ARABIC.search(label))):
         return False
     rivals = [other for other in owners if owners[other] != owners[label] and len(other.split()) == len(words)
-              and sum(a != b for a, b in zip(words, other.split(), strict=True)) <= 1]
+              and sum(a != b for a, b in zip(words, other.translate(_READ_ALIKE).split(), strict=True)) <= 1]
     return not rivals
 
 
