@@ -83,6 +83,20 @@ def test_a_date_printed_with_a_two_digit_year_read_unsurely_needs_review():
     assert check.outcome == "fail" and "13/04/20" in check.detail
 
 
+def test_a_date_the_page_shows_only_with_a_two_digit_year_needs_review_however_surely_read():
+    # "21/10/2006" read "21/10/20" at 95%: the value 2020-10-21, a wrong century the reading cannot show.
+    text = _read(("تاريخ", 96.0), ("21/10/20", 95.0))
+    (check,) = check_field_confidence(text, {"marriage_date": "2020-10-21"}, 60.0)
+    assert check.outcome == "fail" and "two-digit year" in check.detail
+    # The year printed whole somewhere (a named month, or the date again) settles the century.
+    for whole in ("21/10/2020", "2020"):
+        text = _read(("تاريخ", 96.0), ("21/10/20", 95.0), (whole, 95.0))
+        assert check_field_confidence(text, {"marriage_date": "2020-10-21"}, 60.0)[0].outcome == "pass"
+    # A passport's dates come from its MRZ (two-digit years, checked by check digits): not judged here.
+    text = _read(("21/10/20", 95.0))
+    assert check_field_confidence(text, {"date_of_birth": "2020-10-21"}, 60.0, printed_dates=False)[0].outcome == "pass"
+
+
 def test_an_amount_read_unsurely_needs_review():
     words = [OcrWord("الراتب", 92.0, (0, 0, 40, 20)), OcrWord("101", 41.0, (50, 0, 40, 20))]
     text = TextResult("s", [PageText(1, "الراتب 101", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)

@@ -41,9 +41,15 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     # A value is written in one script: a Latin word inside an Arabic name ("de عمر البدر", read at 94%)
     # is a look-alike of an Arabic word however surely it was read, and the other way round.
     mixed = [(name, word) for name, value in fields.items() for word in _other_script_words(value)]
-    if unsure or mixed:
+    # A date the page shows only with a two-digit year has a guessed century, and a four-digit year
+    # that lost its last digits reads so ("21/10/2006" read "21/10/20", surely: 2020-10-21).
+    short = [(name, word) for name, value in fields.items() if printed_dates
+             for word in _two_digit_year_words(value) if word in surest
+             and not any(w in surest for w in _date_words(value) if value[:4] in w)]
+    if unsure or mixed or short:
         detail = ", ".join([f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure]
-                           + [f"{name} word {word!r} in the other script" for name, word in mixed])
+                           + [f"{name} word {word!r} in the other script" for name, word in mixed]
+                           + [f"{name} {word!r} printed with a two-digit year" for name, word in short])
         return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
     return [Check(FIELD_NAME, "pass", f"every word of the extracted values read at {minimum:.0f}% or more")]
 
@@ -72,6 +78,14 @@ def _words(value: Any) -> list[str]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [f"{value:g}", f"{value:.3f}"]
     return []
+
+
+def _two_digit_year_words(value: Any) -> list[str]:
+    """The whole-date words of an ISO date value that print its year with two digits."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return []
+    year = value[2:4]
+    return [word for word in _date_words(value) if re.search(rf"(^{year}\D.*\D\d+$|\D{year}$)", word)]
 
 
 def _date_words(value: Any) -> list[str]:
