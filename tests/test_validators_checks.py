@@ -97,6 +97,14 @@ def test_a_date_the_page_shows_only_with_a_two_digit_year_needs_review_however_s
     assert check_field_confidence(text, {"date_of_birth": "2020-10-21"}, 60.0, printed_dates=False)[0].outcome == "pass"
 
 
+def test_a_value_with_a_bar_inside_needs_review_however_surely_read():
+    # "رنا أحمد القحطاني" with the alef of "القحطاني" read as a bar: "رنا أحمد | لقحطاني", every word sure.
+    text = _read(("رنا", 95.0), ("أحمد", 95.0), ("|", 90.0), ("لقحطاني", 92.0))
+    (check,) = check_field_confidence(text, {"wife_name": "رنا أحمد | لقحطاني"}, 60.0)
+    assert check.outcome == "fail" and "wife_name holds a bar" in check.detail
+    assert check_field_confidence(text, {"wife_name": "رنا أحمد"}, 60.0)[0].outcome == "pass"
+
+
 def test_an_amount_read_unsurely_needs_review():
     words = [OcrWord("الراتب", 92.0, (0, 0, 40, 20)), OcrWord("101", 41.0, (50, 0, 40, 20))]
     text = TextResult("s", [PageText(1, "الراتب 101", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)

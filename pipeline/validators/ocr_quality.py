@@ -46,10 +46,14 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     short = [(name, word) for name, value in fields.items() if printed_dates
              for word in _two_digit_year_words(value) if word in surest
              and not any(w in surest for w in _date_words(value) if value[:4] in w)]
-    if unsure or mixed or short:
+    # A bar inside a value is a letter read as a rule: right-to-left lines lose an alef so, and the word
+    # it began is read without it ("رنا أحمد | لقحطاني", surely).
+    barred = [name for name, value in fields.items() if isinstance(value, str) and "|" in value.split()]
+    if unsure or mixed or short or barred:
         detail = ", ".join([f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure]
                            + [f"{name} word {word!r} in the other script" for name, word in mixed]
-                           + [f"{name} {word!r} printed with a two-digit year" for name, word in short])
+                           + [f"{name} {word!r} printed with a two-digit year" for name, word in short]
+                           + [f"{name} holds a bar where a letter was read as a rule" for name in barred])
         return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
     return [Check(FIELD_NAME, "pass", f"every word of the extracted values read at {minimum:.0f}% or more")]
 
