@@ -45,6 +45,7 @@ def _allowed_slips(label: str) -> int:
     return 0 if len(label) < 6 else 1
 
 
+@lru_cache(maxsize=65536)
 def _slips(window: str, label: str) -> int:
     """Letters OCR got wrong in a label, not counting a medial ه read as ب (Amiri's ـهـ: "الشبري", "انتباء")."""
     return edit_distance(window.translate(_READ_ALIKE), label.translate(_READ_ALIKE))
@@ -81,7 +82,8 @@ def _fuzzy_hits(folded: str, owners: dict[str, str], taken: list[_Hit]) -> list[
                     continue
                 window = " ".join(folded[start:end].split())
                 if span > size:
-                    close = _slips(window.replace(" ", ""), label.replace(" ", "")) + 1 <= slips
+                    joined, whole = window.replace(" ", ""), label.replace(" ", "")
+                    close = abs(len(joined) - len(whole)) < slips and _slips(joined, whole) + 1 <= slips
                 else:
                     close = abs(len(window) - len(label)) <= slips and _slips(window, label) <= slips
                 if close or (span == size and _one_word_garbled(window, label, owners)):
