@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from pipeline.models import Check, TextResult
 NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
 _MARKS = ".:,;|،"
+_ALEFS = ("ا", "أ", "إ", "آ")
 
 
 def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
@@ -46,9 +48,11 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     short = [(name, word) for name, value in fields.items() if printed_dates
              for word in _two_digit_year_words(value) if word in surest
              and not any(w in surest for w in _date_words(value) if value[:4] in w)]
-    # A bar inside a value is a letter read as a rule: right-to-left lines lose an alef so, and the word
-    # it began is read without it ("رنا أحمد | لقحطاني", surely).
-    barred = [name for name, value in fields.items() if isinstance(value, str) and "|" in value.split()]
+    # A bar inside a value before a word that does not begin with an alef is a letter read as a rule:
+    # right-to-left lines lose an alef so, and the word it began is read without it ("رنا أحمد | لقحطاني",
+    # surely). Before a whole word ("يوسف حسن | المطيري") it is a speck.
+    barred = [name for name, value in fields.items() if isinstance(value, str)
+              and any(a == "|" and not b.startswith(_ALEFS) for a, b in itertools.pairwise(value.split()))]
     if unsure or mixed or short or barred:
         detail = ", ".join([f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure]
                            + [f"{name} word {word!r} in the other script" for name, word in mixed]
