@@ -257,15 +257,17 @@ def reread_latin_words(
 
 
 def _latin_word_crops(crops: CropReader, reading: engine.Reading, languages: str) -> dict[tuple[int, int], Crop]:
-    """By (line, word) index, the crop each Latin word of three letters or more in a Latin line, read
-    short of certainty, is read again from alone, with the Latin models."""
+    """By (line, word) index, the crop each Latin word of three letters or more, not all capitals, in a
+    Latin line, read short of certainty, is read again from alone, with the Latin models. Capitals are
+    codes and headings ("KWD", "CONTRACT") or a passport's names, which its MRZ checks; each page with
+    such a word costs one more Tesseract run (15% of a scanned page's reading)."""
     latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
     if not latin:
         return {}
     return {(i, j): crops.crop(_around(word.box, beside=4), latin, engine.PSM_SINGLE_LINE)
             for i, line in enumerate(reading.lines) if line_languages(languages, line) == latin
             for j, word in enumerate(line.words)
-            if word.confidence < LATIN_WORD_CERTAIN and len(word.text) >= 3
+            if word.confidence < LATIN_WORD_CERTAIN and len(word.text) >= 3 and not word.text.isupper()
             and all(c.isascii() and c.isalpha() for c in word.text)}
 
 
