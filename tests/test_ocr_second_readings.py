@@ -197,11 +197,22 @@ def test_an_arabic_line_the_line_mode_reads_as_nothing_is_read_again_without_lay
     assert fold_for_matching(again.text).split() == fold_for_matching("علي حسن السيد").split()
 
 
+def _latin_line(text: str) -> Image.Image:
+    image = Image.new("L", (1400, 200), 255)
+    ImageDraw.Draw(image).text((60, 60), text, font=ImageFont.truetype(str(NOTO_SANS), 30), fill=20)
+    return image
+
+
+def _with_word(image: Image.Image, printed: str, read: str) -> engine.Reading:
+    """The image's one line as read, with `printed` read as `read` at 80%."""
+    (line,) = engine.read(image, "ara+eng", engine.PSM_AUTO).lines
+    return engine.Reading([engine.Line([OcrWord(read if w.text == printed else w.text, 80.0, w.box)
+                                        for w in line.words])])
+
+
 def test_a_latin_word_its_line_read_as_a_likelier_word_is_read_again_alone():
     # In its line the mixed models read "Ahmed" as "Anmed" (at 79-92% on the generated sets); alone, at 96%.
-    image = Image.new("L", (1400, 200), 255)
-    font = ImageFont.truetype(str(NOTO_SANS), 30)
-    ImageDraw.Draw(image).text((60, 60), "Name of Child: Ahmed Samuel Santos", font=font, fill=20)
+    image = _latin_line("Name of Child: Ahmed Samuel Santos")
     reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
     assert "Anmed" in reading.text.split()
     again = reread_latin_words(image, reading, "ara+eng", RereadBudget(6))
@@ -211,20 +222,14 @@ def test_a_latin_word_its_line_read_as_a_likelier_word_is_read_again_alone():
 def test_a_latin_word_read_alone_is_not_taken_for_another_first_or_last_letter():
     # The crop around a word often cuts its first letter ("GRACE" alone read "SRACE" at 92%): a reading
     # that differs there, or at the end, says more about the crop than the word.
-    image = Image.new("L", (1400, 200), 255)
-    ImageDraw.Draw(image).text((60, 60), "Name: Grace", font=ImageFont.truetype(str(NOTO_SANS), 30), fill=20)
-    (line,) = engine.read(image, "ara+eng", engine.PSM_AUTO).lines
-    misread = engine.Reading([engine.Line([OcrWord("Srace" if w.text == "Grace" else w.text, 80.0, w.box)
-                                           for w in line.words])])
+    image = _latin_line("Name: Grace")
+    misread = _with_word(image, "Grace", "Srace")
     assert reread_latin_words(image, misread, "ara+eng", RereadBudget(6)).text == "Name: Srace"
 
 
 def test_latin_words_in_capitals_are_not_read_again():
     # Codes and headings ("KWD", "CONTRACT"), and a passport's names, which its MRZ checks: reading them
     # again would cost a Tesseract run on most pages.
-    image = Image.new("L", (1400, 200), 255)
-    ImageDraw.Draw(image).text((60, 60), "Name: AHMED", font=ImageFont.truetype(str(NOTO_SANS), 30), fill=20)
-    (line,) = engine.read(image, "ara+eng", engine.PSM_AUTO).lines
-    misread = engine.Reading([engine.Line([OcrWord("ANMED" if w.text == "AHMED" else w.text, 80.0, w.box)
-                                           for w in line.words])])
+    image = _latin_line("Name: AHMED")
+    misread = _with_word(image, "AHMED", "ANMED")
     assert reread_latin_words(image, misread, "ara+eng", RereadBudget(6)).text == "Name: ANMED"
