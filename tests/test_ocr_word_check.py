@@ -64,6 +64,15 @@ def test_a_reading_whose_drawing_misfits_gives_way_to_the_one_word_that_fits_cle
     assert checked.lines[-1].words[3].confidence == word_check.CHECKED_CONFIDENCE
 
 
+@pytest.mark.parametrize("size", [38, 40])
+def test_a_sure_word_whose_drawing_fits_only_fairly_is_replaced_by_the_neighbour_that_fits_clearly(size):
+    # Amiri stacks the "لى" of "ليلى"; read "ليل" at 93% (a dictionary word), its drawing covers 0.56-0.58
+    # of the ink, "ليلى"'s clearly more.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأم", "ليلى", "علي", "العنزي"]], size)
+    checked = word_check.check_words(image, _reading(boxes, {"ليلى": ("ليل", 93.0)}))
+    assert checked.lines[-1].words[2].text == "ليلى"
+
+
 def test_a_right_but_unsure_reading_is_confirmed_and_a_sure_one_left_alone():
     image, boxes = _page()
     checked = word_check.check_words(image, _reading(boxes, {"سامي": ("سامي", 33.0)}))

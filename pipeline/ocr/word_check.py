@@ -99,19 +99,22 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     for w in sure:
         core, tall = w.text.strip(_MARKS), w.box[3] > _TALL * height
         inks = [] if tall else _inks(gray, own[id(w)].box, False)
+        fit = _fit(inks, _drawn(core, font)) if inks else 0.0
         # One whose drawing has the ink's shape but hardly covers it ("وليد" read "ويد" at 88%, a quarter
         # of its ink) is in doubt, unless its own drawing wins the check after all; never replaced (its
         # box may hold only part of it: a right "آمنة" became "سنة").
-        if inks and 0 < _fit(inks, _drawn(core, font)) < POOR_FIT:
+        if 0 < fit < POOR_FIT:
             found = _checked(gray, own[id(w)], font, tall, None, ())
             checked[id(w)] = found if found.text == w.text else OcrWord(w.text, DOUBTED_CONFIDENCE, w.box)
             continue
         # One a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed) is checked
         # against those words; one its font sets far narrower or wider than its ink may have lost or
-        # gained letters ("كريم" read "كيم"), and is checked against its dictionary neighbours too. Either
-        # is only replaced, never doubted: what misfits is often its box.
-        misfit = bool(inks) and not any(_similar_aspect(_aspect(core, font), i.shape[1] / i.shape[0], _MISFIT_SLACK)
-                                        for i in inks)
+        # gained letters ("كريم" read "كيم"), and one whose drawing fits its ink no better than fairly may
+        # have lost a stacked letter ("ليلى" read "ليل" at 93%, fit 0.52): both are checked against their
+        # dictionary neighbours too. Either is only replaced, never doubted: what misfits is often its box
+        # (on six sets the fair-fit check replaced five readings, all wrong ones, and no right one).
+        misfit = bool(inks) and (POOR_FIT <= fit < MIN_MATCH or not any(
+            _similar_aspect(_aspect(core, font), i.shape[1] / i.shape[0], _MISFIT_SLACK) for i in inks))
         if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
             wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if misfit else []
             checked[id(w)] = _checked(gray, own[id(w)], font, tall, rivals, wider)
