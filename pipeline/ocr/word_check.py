@@ -109,14 +109,17 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
             continue
         # One a letter or two from a word the forms print ("ذو" where "الجنس : ذكر" is printed) is checked
         # against those words; one its font sets far narrower or wider than its ink may have lost or
-        # gained letters ("كريم" read "كيم"), and one whose drawing fits its ink no better than fairly may
-        # have lost a stacked letter ("ليلى" read "ليل" at 93%, fit 0.52): both are checked against their
-        # dictionary neighbours too. Either is only replaced, never doubted: what misfits is often its box
-        # (on six sets the fair-fit check replaced five readings, all wrong ones, and no right one).
-        misfit = bool(inks) and (POOR_FIT <= fit < MIN_MATCH or not any(
-            _similar_aspect(_aspect(core, font), i.shape[1] / i.shape[0], _MISFIT_SLACK) for i in inks))
-        if rivals := form_rivals(core) | (neighbours(core) if misfit else {}):
-            wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if misfit else []
+        # gained letters ("كريم" read "كيم"), and is checked against its dictionary neighbours too; one
+        # whose drawing fits its ink no better than fairly may have lost a stacked letter ("ليلى" read "ليل"
+        # at 93%, fit 0.52), and is checked against the neighbours one letter away (those two away cost a
+        # scanned page 5% more for nothing). Each is only replaced, never doubted: what misfits is often
+        # its box (on six sets the fair-fit check replaced five readings, all wrong ones, no right one).
+        misshapen = bool(inks) and not any(_similar_aspect(_aspect(core, font), i.shape[1] / i.shape[0], _MISFIT_SLACK)
+                                           for i in inks)
+        fair = bool(inks) and POOR_FIT <= fit < MIN_MATCH
+        near = neighbours(core) if misshapen else {t: e for t, e in neighbours(core).items() if e == 1} if fair else {}
+        if rivals := form_rivals(core) | near:
+            wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if misshapen or fair else []
             checked[id(w)] = _checked(gray, own[id(w)], font, tall, rivals, wider)
     lines = [engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines]
     # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
