@@ -394,15 +394,13 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     left = max(0, box_left - height // 2)
     crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
                        min(image.height, top + height + margin)))
-    if not any(_read_surely(w) or _latin_text(w) for w in line.words):
-        # A line read as nothing sure is often one number (a bilingual form's value under its label,
-        # "٣٧٣٢٦٥٤" read "rvrriog"): it is offered whole first, with the margins of the line's crop.
-        # The reader's verdict on a degraded run can turn on a few pixels of paper (one glyph near two
-        # classes), and the runs cut below are cut tighter; seen on two generated sets, 2 of 2.
-        whole = indic_digits.read_digit_run(crop)
-        if whole is not None:
-            return engine.Line([OcrWord(normalize_text(whole.text), whole.confidence,
-                                        (left, top, crop.width, height))])
+    # A line read as nothing sure is often one number (a bilingual form's value under its label,
+    # "٣٧٣٢٦٥٤" read "rvrriog"): it is offered whole first, with the margins of the line's crop.
+    # The reader's verdict on a degraded run can turn on a few pixels of paper (one glyph near two
+    # classes), and the runs cut below are cut tighter; seen on two generated sets, 2 of 2.
+    if not any(_read_surely(w) or _latin_text(w) for w in line.words) and \
+            (whole := _digit_word(crop, (left, top, crop.width, height))) is not None:
+        return engine.Line([whole])
     words = list(line.words)
     numbers: list[OcrWord] = []
     runs = coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height)
@@ -414,12 +412,10 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
         spans = [((start, end), covered)] + ([((w.box[0] - left, w.box[0] + w.box[2] - left), [w])
                                               for w in covered if not _read_surely(w)] if len(covered) > 1 else [])
         for (span_start, span_end), replaced in spans:
-            found = indic_digits.read_digit_run(
-                crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)))
-            if found is None:
+            number = _digit_word(crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)),
+                                 (left + span_start, top, span_end - span_start + 1, height))
+            if number is None:
                 continue
-            number = OcrWord(normalize_text(found.text), found.confidence,
-                             (left + span_start, top, span_end - span_start + 1, height))
             numbers.append(number)
             at = words.index(replaced[0])
             words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in replaced]
@@ -429,9 +425,9 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     # "٠", a lone dot the reader refuses alone) is then read with them, not dropped.
     for group in _close_pieces(numbers, height):
         start, end = group[0].box[0] - left, group[-1].box[0] + group[-1].box[2] - left
-        whole = indic_digits.read_digit_run(crop.crop((max(0, start - height // 4), 0, end + height // 4, crop.height)))
-        if whole is not None:
-            number = OcrWord(normalize_text(whole.text), whole.confidence, (left + start, top, end - start, height))
+        number = _digit_word(crop.crop((max(0, start - height // 4), 0, end + height // 4, crop.height)),
+                             (left + start, top, end - start, height))
+        if number is not None:
             at = min(words.index(w) for w in group)
             words = [number if i == at else w for i, w in enumerate(words) if i == at or w not in group]
             numbers = [w for w in numbers if w not in group]
@@ -441,6 +437,13 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     read = [w for w in words if w not in line.words]
     noise = [w for w in words if w in line.words and not _read_surely(w)]
     return engine.Line([_unsure_beside(w, noise, height) if w in read else w for w in words])
+
+
+def _digit_word(image: Image.Image, box: tuple[int, int, int, int]) -> OcrWord | None:
+    """The Arabic-Indic number `image` (a crop of the page at `box`) holds, as a word in Western digits,
+    or None when the digit reader is not sure of one."""
+    found = indic_digits.read_digit_run(image)
+    return None if found is None else OcrWord(normalize_text(found.text), found.confidence, box)
 
 
 def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int) -> OcrWord:
@@ -528,25 +531,20 @@ def read_skipped_lines(
         return reading
     crops = crops or CropReader(image, LINE_PADDING)
     regions = coverage.unread_regions(image, [w.box for w in reading.words], height)
-    # Each round of reads in one Tesseract run (each way of reading where the ways before read nothing;
-    # the line's script's models where read unsurely); the loop below then decides from them as if
-    # read one by one.
-    tries = [_skipped_line_crops(crops.crop(region, languages, _mode(region, height)))
-             for region in regions[:budget.left]]
-    for k in range(len(tries[0]) if tries else 0):
-        crops.prefetch(ways[k] for ways in tries if not any(crops.read(way).words for way in ways[:k]))
-    settled = [next((way for way in ways if crops.read(way).words), ways[-1]) for ways in tries]
+    # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
+    # script's models where read unsurely); the loop below then decides from them as if read one by one.
+    first = [crops.crop(region, languages, _mode(region, height)) for region in regions[:budget.left]]
+    crops.prefetch(first)
+    settled = [crop if crops.read(crop).words else _raw_line(crop) for crop in first]
+    crops.prefetch(settled)
     crops.prefetch(crop._replace(languages=_focused(languages, crops.read(crop))) for crop in settled)
     lines = list(reading.lines)
     for region in regions:
         if not budget.take():
             break
-        first, *others = _skipped_line_crops(crops.crop(region, languages, _mode(region, height)))
-        best = crops.read(crop := first)
-        for other in others:
-            if best.words or not budget.take():
-                break
-            best = crops.read(crop := other)
+        best = crops.read(crop := crops.crop(region, languages, _mode(region, height)))
+        if not best.words and budget.take():
+            best = crops.read(crop := _raw_line(crop))
         focused, replacing = _focused(languages, best), False
         if focused != languages and budget.take():
             again = crops.read(crop._replace(languages=focused))
@@ -560,20 +558,15 @@ def read_skipped_lines(
         # An MRZ line is kept however unsure (security printing behind it): the MRZ reader reads it again.
         if unsure and not looks_like_mrz(best.text):
             # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
-            number = indic_digits.read_digit_run(image.crop(region))
+            left, top, right, bottom = region
+            number = _digit_word(image.crop(region), (left, top, right - left, bottom - top))
             if number is None:
                 continue
-            box = (region[0], region[1], region[2] - region[0], region[3] - region[1])
-            best = engine.Reading([engine.Line([OcrWord(normalize_text(number.text), number.confidence, box)])])
+            best = engine.Reading([engine.Line([number])])
         for line in best.lines:
             left, top, width, line_height = line.box
             lines.insert(_place(lines, (left, top, left + width, top + line_height)), line)
     return engine.Reading(lines)
-
-
-def _skipped_line_crops(crop: Crop) -> tuple[Crop, Crop]:
-    """The ways a run of skipped ink is read, the second where the first read nothing."""
-    return crop, _raw_line(crop)
 
 
 def _raw_line(crop: Crop) -> Crop:

@@ -117,9 +117,10 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         misshapen = bool(inks) and not any(_similar_aspect(_aspect(core, font), i.shape[1] / i.shape[0], _MISFIT_SLACK)
                                            for i in inks)
         fair = bool(inks) and POOR_FIT <= fit < MIN_MATCH
-        near = neighbours(core) if misshapen else {t: e for t, e in neighbours(core).items() if e == 1} if fair else {}
+        reach = 2 if misshapen else 1 if fair else 0  # letters a neighbour may differ by
+        near = {text: edits for text, edits in neighbours(core).items() if edits <= reach} if reach else {}
         if rivals := form_rivals(core) | near:
-            wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if misshapen or fair else []
+            wider = _wider_boxes(own[id(w)].box, w, lines[id(w)]) if reach else []
             checked[id(w)] = _checked(gray, own[id(w)], font, tall, rivals, wider)
     lines = [engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines]
     # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
@@ -139,10 +140,11 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool
             (_arabic_word(w.text) and not _unsure(w)) or not any(c.isalnum() for c in w.text) for w in line.words):
         return line
     inks = _inks(gray, line.box, tall=True)
-    if not _line_core(inks):
+    body = _line_core(inks)
+    if not body:
         return line
     # Candidates that say the same (with a colon or without, أنثى or انثى) do not compete.
-    scores = sorted(((_fit_whole_or_body(inks, _drawn(text, font)), text, value)
+    scores = sorted(((_fit_whole_or_body(inks, body, _drawn(text, font)), text, value)
                      for text, value in ((line.text, None), *candidates.items())),
                     key=lambda score: score[0], reverse=True)
     best, text, value = scores[0]
@@ -420,12 +422,13 @@ def _fit(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
     return max((_match(ink, drawn) for ink in inks), default=0.0)
 
 
-def _fit_whole_or_body(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
-    """The better fit of the drawing to a line's ink whole or to both cut to their bodies (`_line_core`):
-    the cut leaves out marks of the lines above and below, but at some sizes the ink's body keeps a hamza
-    the drawing's loses ("أنثى" alone), which only the whole fits."""
-    body = _line_core([drawn]) if drawn is not None else []
-    return max(_fit(inks, drawn), _fit(_line_core(inks), body[0]) if body else 0.0)
+def _fit_whole_or_body(inks: list[np.ndarray], body: list[np.ndarray], drawn: np.ndarray | None) -> float:
+    """The better fit of the drawing to a line's `inks` whole or to both cut to their bodies (`body` is
+    `_line_core(inks)`, cut once for every drawing): the cut leaves out marks of the lines above and
+    below, but at some sizes the ink's body keeps a hamza the drawing's loses ("أنثى" alone), which only
+    the whole fits."""
+    drawn_body = _line_core([drawn]) if drawn is not None else []
+    return max(_fit(inks, drawn), _fit(body, drawn_body[0]) if drawn_body else 0.0)
 
 
 def _trimmed(mask: np.ndarray) -> np.ndarray | None:

@@ -90,10 +90,7 @@ def _words(value: Any) -> list[str]:
 
 def _two_digit_year_words(value: Any) -> list[str]:
     """The whole-date words of an ISO date value that print its year with two digits."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return []
-    year = value[2:4]
-    return [word for word in _date_words(value) if re.search(rf"(^{year}\D.*\D\d+$|\D{year}$)", word)]
+    return sorted(_whole_dates(value, two_digit_year=True))
 
 
 def _date_words(value: Any) -> list[str]:
@@ -101,9 +98,16 @@ def _date_words(value: Any) -> list[str]:
     whole date in day-month-year or year-month-day order with any of the usual separators."""
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return []
-    year, month, day = value.split("-")
-    days, months = {day, day.lstrip("0")}, {month, month.lstrip("0")}
+    year, _, day = value.split("-")
     # Two-digit years too: a reading that lost the year's last digits ("13/04/20") is such a date.
-    whole = {sep.join(parts) for sep in "/-." for d in days for m in months for y in (year, year[2:])
-             for parts in ((d, m, y), (y, m, d))}
-    return sorted(days | {year} | whole)
+    return sorted({day, day.lstrip("0"), year} | _whole_dates(value, False) | _whole_dates(value, True))
+
+
+def _whole_dates(value: Any, two_digit_year: bool) -> set[str]:
+    """An ISO date value printed whole, day-month-year or year-month-day, with the usual separators."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return set()
+    year, month, day = value.split("-")
+    year = year[2:] if two_digit_year else year
+    return {sep.join(parts) for sep in "/-." for d in {day, day.lstrip("0")} for m in {month, month.lstrip("0")}
+            for parts in ((d, m, year), (year, m, d))}
