@@ -13,16 +13,19 @@ than none.
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import math
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from pipeline.ocr import derived
 from pipeline.ocr.preprocess import ink_box
 
 DIGITS = "٠١٢٣٤٥٦٧٨٩"
@@ -157,7 +160,20 @@ def _dot(glyph: _Glyph, band: tuple[float, float]) -> str | None:
 
 @functools.cache
 def default_templates() -> Templates:
-    return build_templates(digit_fonts())
+    fonts = digit_fonts()
+    return derived.stored("digit-templates", map(Path, fonts), __file__, lambda: build_templates(fonts),
+                          _dump_templates, _load_templates)
+
+
+def _dump_templates(templates: Templates) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, features=templates.features, classes=np.array(templates.classes), starts=templates.starts)
+    return buffer.getvalue()
+
+
+def _load_templates(data: bytes) -> Templates:
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        return Templates(arrays["features"], tuple(str(c) for c in arrays["classes"]), arrays["starts"])
 
 
 @functools.cache

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
-from pipeline.ocr import engine
+from pipeline.ocr import derived, engine
 from pipeline.ocr.arabic import fold_for_matching
 from pipeline.ocr.indic_digits import digit_fonts
 from pipeline.ocr.preprocess import ink_box, otsu_threshold, text_bands
@@ -500,18 +500,25 @@ def form_rivals(text: str) -> dict[str, int]:
 
 @functools.cache
 def dictionary() -> frozenset[str]:
-    """The word list inside the installed `ara` model (its LSTM word DAWG), unpacked once a process."""
+    """The word list inside the installed `ara` model (its LSTM word DAWG), unpacked once an install."""
+    model = engine.tessdata_dir() / "ara.traineddata"
+    try:
+        return derived.stored("ara-words", [model], __file__, lambda: _unpack_words(model),
+                              lambda words: "\n".join(sorted(words)).encode(),
+                              lambda data: frozenset(data.decode("utf-8").split()))
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()  # no word list: no word is sure, so no line is checked
+
+
+def _unpack_words(model: Path) -> frozenset[str]:
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "ara."
-        try:
-            subprocess.run(["combine_tessdata", "-u", str(engine.tessdata_dir() / "ara.traineddata"), str(prefix)],
-                           capture_output=True, timeout=60, check=True)
-            listing = Path(tmp) / "words.txt"
-            subprocess.run(["dawg2wordlist", f"{prefix}lstm-unicharset", f"{prefix}lstm-word-dawg", str(listing)],
-                           capture_output=True, timeout=60, check=True)
-            return frozenset(listing.read_text(encoding="utf-8").split())
-        except (OSError, subprocess.SubprocessError):
-            return frozenset()  # no word list: no word is sure, so no line is checked
+        subprocess.run(["combine_tessdata", "-u", str(model), str(prefix)], capture_output=True, timeout=60,
+                       check=True)
+        listing = Path(tmp) / "words.txt"
+        subprocess.run(["dawg2wordlist", f"{prefix}lstm-unicharset", f"{prefix}lstm-word-dawg", str(listing)],
+                       capture_output=True, timeout=60, check=True)
+        return frozenset(listing.read_text(encoding="utf-8").split())
 
 
 @functools.lru_cache(maxsize=4096)
