@@ -21,9 +21,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, FlexibleChecksumError
 
+from pipeline.hashing import CHUNK, sha256_file
 from pipeline.settings import Settings
-
-CHUNK = 1 << 20
 
 
 class BlobNotFound(KeyError):
@@ -32,15 +31,6 @@ class BlobNotFound(KeyError):
 
 class BlobCorrupt(RuntimeError):
     """Stored bytes do not hash to what was written."""
-
-
-def sha256_file(path: Path) -> str:
-    """Streamed, so memory stays constant whatever the file size."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @contextlib.contextmanager

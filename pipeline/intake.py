@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.blobstore import sha256_file
+from pipeline.hashing import sha256_file
 from pipeline.models import Check
 from pipeline.settings import Settings, get_settings
 from pipeline.validators.filetype import check_extension, check_polyglot, check_size, check_type, sniff_mime
