@@ -76,6 +76,17 @@ def test_a_name_with_a_word_in_the_other_script_needs_review_however_surely_read
         assert check_field_confidence(text, {"name": value}, 60.0)[0].outcome == "pass"
 
 
+def test_a_person_name_holding_a_number_needs_review_however_surely_read():
+    # "فهد كريم الرشيدي" with its "فهد" read as "449", at 93%.
+    text = _read(("449", 93.0), ("كريم", 92.0), ("الرشيدي", 95.0))
+    (check,) = check_field_confidence(text, {"husband_name": "449 كريم الرشيدي"}, 60.0)
+    assert check.outcome == "fail" and "'449' is a number in a person's name" in check.detail
+    # Arabic-Indic digits are numbers too; a company's name may hold one.
+    text = _read(("٤٤٩", 93.0), ("كريم", 92.0))
+    assert check_field_confidence(text, {"employee_name": "٤٤٩ كريم"}, 60.0)[0].outcome == "fail"
+    assert check_field_confidence(text, {"employer_name": "شركة 2000 للتجارة"}, 60.0)[0].outcome == "pass"
+
+
 def test_a_date_printed_with_a_two_digit_year_read_unsurely_needs_review():
     # "13/04/2025" read by the digit reader as "13/04/20" beside noise: the value 2020-04-13.
     text = _read(("تاريخ", 96.0), ("13/04/20", 0.0))

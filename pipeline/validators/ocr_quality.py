@@ -12,6 +12,9 @@ NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
 _MARKS = ".:,;|،"
 _ALEFS = ("ا", "أ", "إ", "آ")
+# People's names hold no numbers (a company's may: "شركة 2000 للتجارة").
+_PERSON_NAMES = frozenset({"surname", "given_names", "husband_name", "wife_name", "child_name", "father_name",
+                           "mother_name", "employee_name"})
 
 
 def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
@@ -53,9 +56,13 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
     # surely). Before a whole word ("يوسف حسن | المطيري") it is a speck.
     barred = [name for name, value in fields.items() if isinstance(value, str)
               and any(a == "|" and not b.startswith(_ALEFS) for a, b in itertools.pairwise(value.split()))]
-    if unsure or mixed or short or barred:
+    # A number in a person's name is a word read as digits ("فهد" read "449", surely).
+    numbered = [(name, word) for name, value in fields.items() if name in _PERSON_NAMES and isinstance(value, str)
+                for word in value.split() if any(c.isdigit() for c in word)]
+    if unsure or mixed or short or barred or numbered:
         detail = ", ".join([f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure]
                            + [f"{name} word {word!r} in the other script" for name, word in mixed]
+                           + [f"{name} word {word!r} is a number in a person's name" for name, word in numbered]
                            + [f"{name} {word!r} printed with a two-digit year" for name, word in short]
                            + [f"{name} holds a bar where a letter was read as a rule" for name in barred])
         return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
