@@ -99,7 +99,8 @@ def evaluate_generated(set_dir: Path) -> dict[str, Any]:
             counts[0] += result.status == "verified"
             counts[1] += 1
             if result.status != "verified":
-                failed = [c.name for c in result.checks if c.outcome == "fail"]
+                failed = [c.name + ("" if c.outcome == "fail" else " (warn)") for c in result.checks
+                          if c.outcome in ("fail", "warn")]
                 unverified.append(f"{truth['file']}: {result.status} {failed}")
         elif result.status == "verified":
             violations.append(truth["file"])

@@ -31,7 +31,7 @@ def cold_extract(path: Path, data_dir: Path, root: Path = ROOT) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "--json", str(path)],
                    env={**os.environ, "WATHIQA_DATA_DIR": str(data_dir), "PYTHONPATH": str(root)},
-                   capture_output=True, check=True)
+                   cwd=root, capture_output=True, check=True)  # cwd: `-m` puts it first on the import path
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
