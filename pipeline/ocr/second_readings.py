@@ -538,13 +538,15 @@ def read_skipped_lines(
     settled = [crop if crops.read(crop).words else _raw_line(crop) for crop in first]
     crops.prefetch(settled)
     crops.prefetch(crop._replace(languages=_focused(languages, crops.read(crop))) for crop in settled)
+    crops.prefetch(_raw_line(crop) for crop in first if _still_unsure(crops, crop, languages))
     lines = list(reading.lines)
     for region in regions:
         if not budget.take():
             break
         best = crops.read(crop := crops.crop(region, languages, _mode(region, height)))
+        raw = _raw_line(crop)
         if not best.words and budget.take():
-            best = crops.read(crop := _raw_line(crop))
+            best = crops.read(crop := raw)
         focused, replacing = _focused(languages, best), False
         if focused != languages and budget.take():
             again = crops.read(crop._replace(languages=focused))
@@ -553,6 +555,12 @@ def read_skipped_lines(
             replacing = (best.confidence >= UNREAD_LINE_MIN_CONFIDENCE and bool(best.words)
                          and _replaces_foreign_words(engine.Line(best.words), again, languages, focused))
             best = again if again.words and (again.confidence >= best.confidence or replacing) else best
+        # Still unsure after the line mode: the raw mode reads some short lines the line mode garbles
+        # ("الجنس" read "idl" at 34, in Arabic alone "الجنبس" at 25; raw: "الجنس" at 56).
+        if (best.confidence < UNREAD_LINE_MIN_CONFIDENCE and not replacing and crop != raw
+                and budget.take()):
+            again = crops.read(raw)
+            best = again if again.confidence > best.confidence else best
         unsure = ((best.confidence < UNREAD_LINE_MIN_CONFIDENCE and not replacing)
                   or sum(c.isalnum() for c in best.text) < 2)
         # An MRZ line is kept however unsure (security printing behind it): the MRZ reader reads it again.
@@ -567,6 +575,15 @@ def read_skipped_lines(
             left, top, width, line_height = line.box
             lines.insert(_place(lines, (left, top, left + width, top + line_height)), line)
     return engine.Reading(lines)
+
+
+def _still_unsure(crops: CropReader, crop: Crop, languages: str) -> bool:
+    """Whether a skipped line read in line mode (and again in its script's models) is still unsure."""
+    read = crops.read(crop)
+    if not read.words:
+        return False  # read raw already
+    focused = crops.read(crop._replace(languages=_focused(languages, read)))
+    return max(read.confidence, focused.confidence if focused.words else 0.0) < UNREAD_LINE_MIN_CONFIDENCE
 
 
 def _raw_line(crop: Crop) -> Crop:
