@@ -219,6 +219,18 @@ def test_a_latin_word_its_line_read_as_a_likelier_word_is_read_again_alone():
     assert again.text == "Name of Child: Ahmed Samuel Santos"
 
 
+def test_a_latin_word_its_line_read_unsurely_and_read_alone_as_the_same_word_near_certainly_is_confirmed():
+    # In their lines "Ahmed" was read right at 10-43% on four generated certificates (so their names went to
+    # review), and alone at 95-96%.
+    image = _latin_line("Name: John Paul Ibrahim")
+    (line,) = engine.read(image, "ara+eng", engine.PSM_AUTO).lines
+    unsure = engine.Reading([engine.Line([OcrWord(w.text, 12.0 if w.text == "Paul" else w.confidence, w.box)
+                                          for w in line.words])])
+    again = reread_latin_words(image, unsure, "ara+eng", RereadBudget(6))
+    assert again.text == "Name: John Paul Ibrahim"
+    assert {w.text: w.confidence for w in again.words}["Paul"] >= 95.0
+
+
 def test_a_latin_word_read_alone_is_not_taken_for_another_first_or_last_letter():
     # The crop around a word often cuts its first letter ("GRACE" alone read "SRACE" at 92%): a reading
     # that differs there, or at the end, says more about the crop than the word.

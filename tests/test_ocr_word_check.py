@@ -321,3 +321,50 @@ def test_a_rare_name_read_unsurely_is_not_made_sure_by_its_own_drawing():
 
 def test_two_letters_read_in_each_others_place_are_a_neighbour():
     assert word_check.neighbours("العتبيي")["العتيبي"] == 1
+
+
+def _boxed(boxes: Boxes, row: int, word: str, box: tuple[int, int, int, int]) -> Boxes:
+    """`boxes` with `word` in line `row` given another box (Tesseract's boxes cut letters off)."""
+    return [[(w, box if (r, w) == (row, word) else b) for w, b in line] for r, line in enumerate(boxes)]
+
+
+def test_a_sure_word_whose_box_cuts_off_a_letters_tail_is_judged_on_its_whole_letters():
+    # Amiri's "ق" curls left out of the word's box: the ink in the box is "طارق" without its tail, which
+    # its drawing hardly covers; the letters the box holds, taken whole, are the word.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الزوج", "طارق", "علي", "العنزي"]], 44)
+    left, top, width, height = boxes[-1][2][1]
+    cut = _boxed(boxes, 3, "طارق", (left + int(width * 0.15), top, width - int(width * 0.15), height))
+    checked = word_check.check_words(image, _reading(cut, {"طارق": ("طارق", 93.0)}))
+    assert [(w.text, w.confidence) for w in checked.lines[-1].words][2] == ("طارق", 93.0)
+
+
+@pytest.mark.parametrize("size", [36, 40, 44])
+def test_a_hamza_left_above_the_box_is_part_of_the_words_ink(size):
+    # "أنثى" read "أنق", boxed without its hamza: that ink fits the drawing of "انثى", no neighbour of the
+    # reading; with the marks over the letters the box holds, "أنثى" fits clearly best.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["الجنس", ":", "أنثى"]], size)
+    left, top, width, height = boxes[-1][2][1]
+    cut = _boxed(boxes, 3, "أنثى", (left, top + int(height * 0.2), width, height - int(height * 0.2)))
+    checked = word_check.check_words(image, _reading(cut, {"أنثى": ("أنق", 58.0)}))
+    assert [(w.text, w.confidence) for w in checked.lines[-1].words][2] == ("أنثى", word_check.CHECKED_CONFIDENCE)
+
+
+def test_a_reading_two_letters_from_the_word_reaches_it_through_the_neighbour_that_fits_best():
+    # "ليلى" read "لييل" (no dictionary word): of its neighbours "ليل" fits clearly best, and was taken
+    # surely; "ليلى", one letter from "ليل", fits clearly better still.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأم", "ليلى", "عمر", "العنزي"]], 36)
+    checked = word_check.check_words(image, _reading(boxes, {"ليلى": ("لييل", 81.0)}))
+    assert [(w.text, w.confidence) for w in checked.lines[-1].words][2] == ("ليلى", word_check.CHECKED_CONFIDENCE)
+
+
+@pytest.mark.parametrize("size", [24, 32])
+def test_a_word_boxed_taller_than_the_pages_words_is_also_judged_on_all_its_ink(size):
+    # A box 1.6 times the page's median word height is taken for a crop of two lines, whose ink is cut
+    # into bands; "إبراهيم" (its hamza under the line) so boxed is no band whole, and was doubted.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأم", "فاطمة", "إبراهيم", "السيد"]], size)
+    median = float(np.median([box[3] for line in boxes for _, box in line]))
+    left, top, width, height = boxes[-1][3][1]
+    pad = int((1.6 * median - height) / 2) + 1
+    tall = _boxed(boxes, 3, "إبراهيم", (left, top - pad, width, height + 2 * pad))
+    checked = word_check.check_words(image, _reading(tall, {"إبراهيم": ("إبراهيم", 49.0)}))
+    assert [(w.text, w.confidence) for w in checked.lines[-1].words][3] == ("إبراهيم", word_check.CHECKED_CONFIDENCE)

@@ -16,6 +16,13 @@ def test_an_arabic_line_listed_left_to_right_is_put_right_to_left():
     assert logical_order(Reading([listed])).text == "تاريخ الولادة : 07/04/2016"
 
 
+def test_a_number_listed_before_the_arabic_words_to_its_right_is_put_after_them():
+    # "تاريخ الولادة ٠١/٠٧/٢٠٠٦": Tesseract read the Arabic-Indic date as Latin junk and listed it first,
+    # the Arabic words right to left after it; the digit reader's date kept its place.
+    listed = _line(("01/07/2006", 0), ("تاريخ", 330), ("الولادة", 220))
+    assert logical_order(Reading([listed])).text == "تاريخ الولادة 01/07/2006"
+
+
 def test_a_colon_shorter_than_the_words_does_not_keep_a_line_from_being_reordered():
     # As Tesseract listed "الأجر الشهري : ٨٠٠ دينار" once it judged the line left to right.
     words = [OcrWord("دينار", 90.0, (0, 10, 100, 40)), OcrWord("800", 90.0, (110, 15, 60, 30)),

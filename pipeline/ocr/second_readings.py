@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image
 
 from pipeline.models import OcrWord
@@ -250,6 +251,8 @@ def reread_latin_words(
                       and text[swaps[0]].isalpha())
         if one_letter and again.confidence >= LATIN_WORD_CERTAIN:
             return [OcrWord(text, min(word.confidence, again.confidence), word.box)]
+        if text == word.text and again.confidence >= LATIN_WORD_CERTAIN:
+            return [OcrWord(text, again.confidence, word.box)]  # the same word, near certainly: confirmed
         return [word]
 
     crops = crops or CropReader(image, LINE_PADDING)
@@ -403,7 +406,8 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
         return engine.Line([whole])
     words = list(line.words)
     numbers: list[OcrWord] = []
-    runs = coverage.column_runs(preprocess.ink_mask(crop).any(axis=0), gap=INDIC_RUN_GAP * height)
+    ink = preprocess.ink_mask(crop).any(axis=0)
+    runs = coverage.column_runs(ink, gap=INDIC_RUN_GAP * height)
     for start, end in _within_words(runs, [w for w in words if not _read_surely(w)], left):
         covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
         if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
@@ -433,10 +437,13 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
             numbers = [w for w in numbers if w not in group]
     words = join_number_pieces(words, numbers, height)
     # A number read beside ink read as noise (a run the reader refused: "1337" beside "لاغ >", the
-    # rest of "٦٤٧١٣٣٧") may go on into it: it is no surer than that noise.
+    # rest of "٦٤٧١٣٣٧") may go on into it: it is no surer than that noise; and one whose run of ink
+    # goes on into ink no word holds may have lost digits there (Amiri's "٧٠٤٧٥٠٥" read "704750": its
+    # last "٥", past a wide-set "٠", was in no word's box).
     read = [w for w in words if w not in line.words]
     noise = [w for w in words if w in line.words and not _read_surely(w)]
-    return engine.Line([_unsure_beside(w, noise, height) if w in read else w for w in words])
+    unread = _unread_ink(ink, words, runs, left, height)
+    return engine.Line([_unsure_beside(w, noise, height, unread) if w in read else w for w in words])
 
 
 def _digit_word(image: Image.Image, box: tuple[int, int, int, int]) -> OcrWord | None:
@@ -446,10 +453,24 @@ def _digit_word(image: Image.Image, box: tuple[int, int, int, int]) -> OcrWord |
     return None if found is None else OcrWord(normalize_text(found.text), found.confidence, box)
 
 
-def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int) -> OcrWord:
+def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int, unread: list[tuple[int, int]]) -> OcrWord:
     left, right = number.box[0], number.box[0] + number.box[2]
     near = [w.confidence for w in noise if w.box[0] - right < height and left - (w.box[0] + w.box[2]) < height]
+    near += [0.0 for start, end in unread if start <= right and left <= end]
     return OcrWord(number.text, min([number.confidence, *near]), number.box) if near else number
+
+
+def _unread_ink(ink: np.ndarray, words: list[OcrWord], runs: list[tuple[int, int]], left: int,
+                height: int) -> list[tuple[int, int]]:
+    """The runs of ink (page columns) holding columns of ink no word's box holds (a number's box with
+    the reader's margin around it)."""
+    held = np.zeros(ink.size, dtype=bool)
+    for word in words:
+        pad = height // 4 if word.text.replace("/", "").replace("-", "").isdigit() else 0
+        held[max(0, word.box[0] - left - pad):max(0, word.box[0] + word.box[2] - left + pad)] = True
+    least = max(2, height // 10)
+    return [(left + start, left + end) for start, end in runs
+            if int((ink[start:end + 1] & ~held[start:end + 1]).sum()) >= least]
 
 
 def _close_pieces(numbers: list[OcrWord], height: int) -> list[list[OcrWord]]:

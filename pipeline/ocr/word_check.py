@@ -31,7 +31,7 @@ from pipeline.models import OcrWord
 from pipeline.ocr import derived, engine
 from pipeline.ocr.arabic import fold_for_matching
 from pipeline.ocr.indic_digits import digit_fonts
-from pipeline.ocr.preprocess import ink_box, otsu_threshold, text_bands
+from pipeline.ocr.preprocess import components, ink_box, otsu_threshold, text_bands
 
 # Words read at least this surely and found in the dictionary are left alone.
 CHECK_BELOW = 80.0
@@ -100,6 +100,9 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         core, tall = w.text.strip(_MARKS), w.box[3] > _TALL * height
         inks = [] if tall else _inks(gray, own[id(w)].box, False)
         fit = _fit(inks, _drawn(core, font)) if inks else 0.0
+        if 0 < fit < POOR_FIT:
+            # The box may cut off a letter's tail (Amiri's "ق" curls out of it): judged on whole letters.
+            fit = max(fit, _fit(_whole_letters(gray, own[id(w)].box), _drawn(core, font)))
         # One whose drawing has the ink's shape but hardly covers it ("وليد" read "ويد" at 88%, a quarter
         # of its ink) is in doubt, unless its own drawing wins the check after all; never replaced (its
         # box may hold only part of it: a right "آمنة" became "سنة").
@@ -290,6 +293,8 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     inks = _inks(gray, word.box, tall)
     if not inks:
         return word
+    # The box may cut off a letter's tail: the letters it holds, whole, are one more ink.
+    inks += [] if tall else _whole_letters(gray, word.box)
     # Letters a reading lost may stand outside its box: looked for there when its drawing does not fit
     # the box (each wider box is one more ink for every candidate to be drawn over).
     if _fit(inks, _drawn(word.text, font)) < MIN_MATCH:
@@ -305,12 +310,13 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     if scores:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
-            return _decided(word, text)
+            return _decided(word, _one_further(inks, font, word.text, text, match))
     # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
     # they differ decides, if it clearly shows one.
-    close = [text for _, match, text in scores[:2] if match >= MIN_MATCH]
-    if len(close) == 2 and (shown := _ink_shows(inks, _drawn(close[0], font), _drawn(close[1], font))) is not None:
-        return _decided(word, close[shown])
+    close = [(text, match) for _, match, text in scores[:2] if match >= MIN_MATCH]
+    shown = _ink_shows(inks, _drawn(close[0][0], font), _drawn(close[1][0], font)) if len(close) == 2 else None
+    if shown is not None:
+        return _decided(word, _one_further(inks, font, word.text, *close[shown]))
     if rivals is not None:
         return word
     own = next((match for _, match, text in scores if text == word.text), 0.0)
@@ -319,7 +325,7 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
             others[0][0] - (others[1][0] if len(others) > 1 else 0.0) >= MARGIN:
         # A reading whose own drawing does not fit its ink is no evidence against the one dictionary word
         # that fits clearly best of the rest (Amiri's stacked "لخ": "الخليج" read "اهليج").
-        return _decided(word, others[0][2])
+        return _decided(word, _one_further(inks, font, word.text, others[0][2], others[0][1]))
     if own < MIN_MATCH or any(match > own for _, match, _ in scores):
         # Its own drawing does not fit its ink ("كريم" read "كيم" at 74%, a third narrower than the ink),
         # or a dictionary word's fits it better though not clearly ("وليد" read "وايد"): whatever
@@ -328,10 +334,28 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     return word
 
 
-def _decided(word: OcrWord, text: str) -> OcrWord:
+def _one_further(inks: list[np.ndarray], font: str, reading: str, text: str, match: float) -> str | None:
+    """`text`, the word whose drawing fits the ink of `reading` clearly best among the reading's
+    neighbours (`match`), or a word one letter from it whose drawing fits clearly better still: the
+    reading may be two letters from the word, and then its best neighbour is a step on the way (Amiri's
+    "ليلى" read "لييل": "ليل" fits 0.62, "ليلى" 0.83). None when one fits better, but not clearly."""
+    if text == reading:
+        return text
+    aspects = [ink.shape[1] / ink.shape[0] for ink in inks]
+    further = sorted(((_fit(inks, _drawn(other, font)), other) for other, edits in neighbours(text).items()
+                      if edits == 1 and other != reading
+                      and any(_similar_aspect(_aspect(other, font), aspect) for aspect in aspects)), reverse=True)
+    if not further or further[0][0] <= match:
+        return text
+    return further[0][1] if further[0][0] - match >= MARGIN else None
+
+
+def _decided(word: OcrWord, text: str | None) -> OcrWord:
     """The word as its drawing decided: sure enough for a field when it is a dictionary word; a reading
     no dictionary holds keeps its own confidence (its drawing fitting its ink proves little when the
     word it misreads may be no neighbour the check drew: "العتيبي" read "العتبيي")."""
+    if text is None:
+        return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     if text == word.text and text not in dictionary():
         return word
     return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
@@ -396,9 +420,51 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool) -> list[
         return []
     mask = crop <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
     bands = text_bands(mask) if tall else []
-    parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] or [mask]
+    # All of it too: a box "taller than the page's words" may be one word with a tall letter and a
+    # descender in small print (Amiri's "إبراهيم" at 49 pixels among words of 30), which no band holds whole.
+    parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] + [mask]
     inks = [ink for ink in map(_trimmed, parts) if ink is not None]
     return inks + [cut for ink in inks if (cut := _without_stray_ends(ink)) is not None]
+
+
+def _whole_letters(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[np.ndarray]:
+    """The ink in the box with the rest of the letters it mostly holds: each connected piece of ink at
+    least half inside the box is taken whole (a tail the box cuts off), and the marks over and under
+    them. Only ever more than the box's ink: leaving out a neighbour's letter poking in would let a
+    reading split off a word's beginning fit ("عبدالرحمن" read "عبدا رحمن"), and a piece mostly outside
+    may be the rest of the word itself ("سالم" boxed on "سا")."""
+    left, top, width, height = box
+    reach = max(4, height // 2)
+    outer_left, outer_top = max(0, left - reach), max(0, top - reach)
+    region = gray[outer_top:top + height + reach, outer_left:left + width + reach]
+    crop = gray[max(0, top - 2):top + height + 2, max(0, left - 2):left + width + 2]
+    if crop.size == 0:
+        return []
+    found = components(region <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist()))
+    labels = found.labels
+    rows = slice(max(0, top - 2) - outer_top, top + height + 2 - outer_top)
+    columns = slice(max(0, left - 2) - outer_left, left + width + 2 - outer_left)
+    count = int(labels.max()) + 1
+    keep = np.bincount(labels[rows, columns].ravel(), minlength=count) >= 0.5 * np.bincount(labels.ravel(),
+                                                                                              minlength=count)
+    keep[0] = False
+    if not keep.any():
+        return []
+    # The marks the box left out: the dot of a "ن" whose bowl it cut, a hamza above it ("أنثى" boxed
+    # without it fits the drawing of "انثى", not its own).
+    kept = np.flatnonzero(keep[1:])
+    start, end = found.lefts[kept].min(), found.rights[kept].max()
+    upper, lower = found.tops[kept].min(), found.bottoms[kept].max()
+    gap = max(3, (lower - upper) // 5)  # a mark sits close to its letter; the next line's marks do not
+    over = np.minimum(found.rights, end) - np.maximum(found.lefts, start)
+    near = (found.bottoms >= upper - gap) & (found.tops <= lower + gap)
+    keep[1:] |= near & (2 * over >= found.rights - found.lefts) & (found.areas < 0.25 * found.areas[kept].max())
+    whole = keep[labels]
+    # And all the ink inside the box (what the box holds of a piece mostly outside it stays).
+    whole[rows, columns] |= labels[rows, columns] > 0
+    if (ink := _trimmed(whole)) is None:
+        return []
+    return [ink] + [cut for cut in [_without_stray_ends(ink)] if cut is not None]
 
 
 def _without_stray_ends(ink: np.ndarray) -> np.ndarray | None:

@@ -2,10 +2,10 @@
 
 Tesseract orders a line's words by the direction it judges the line to have. When misreads put Latin
 look-alikes into an Arabic line ("اسم" read "el"), it may judge the line left to right and list the
-Arabic words backwards ("07/04/2016 : الولادة تاريخ"); later readings that replace those words keep
-that order. A line whose letters are mostly Arabic, listed left to right, is therefore put in
-right-to-left order by its words' boxes, each run of left-to-right words (Latin words, numbers) kept
-left to right inside.
+Arabic words backwards ("07/04/2016 : الولادة تاريخ"), or list first a run it took for Latin;
+later readings that replace those words keep that order. A line whose letters are mostly Arabic,
+listed left to right, is therefore put in right-to-left order by its words' boxes, each run of
+left-to-right words (Latin words, numbers) kept left to right inside.
 """
 
 from __future__ import annotations
@@ -33,11 +33,15 @@ def mostly_arabic(text: str) -> bool:
 
 def _listed_left_to_right(line: Line) -> bool:
     """Tesseract listed some of the line's Arabic words left to right (it judged the line's direction,
-    or a run's, wrong): one Arabic word listed after another stands wholly to its right. Only then is
+    or a run's, wrong): one Arabic word listed after another stands wholly to its right, or after a
+    left-to-right word (a date in Arabic-Indic digits it read as Latin junk, listed first). Only then is
     the line reordered: Arabic word boxes often reach into their neighbours, so positions are a worse
     guide to the order than a right-to-left listing."""
     arabic = [w.box for w in line.words if _arabic(w.text)]
-    return any(b[0] >= a[0] + a[2] for a, b in pairwise(arabic))
+    if any(b[0] >= a[0] + a[2] for a, b in pairwise(arabic)):
+        return True
+    return any(_arabic(b.text) and b.box[0] >= a.box[0] + a.box[2]
+               for i, a in enumerate(line.words) if _left_to_right(a.text) for b in line.words[i + 1:])
 
 
 def logical_order(reading: Reading) -> Reading:
