@@ -138,6 +138,19 @@ def test_a_number_whose_font_spaces_its_digits_wide_is_read_whole():
     assert text == "6417147"
 
 
+@pytest.mark.parametrize(("part", "side"), [(0.33, "left"), (0.33, "right"), (0.5, "left"), (0.5, "right")])
+def test_a_date_boxed_on_a_part_of_it_is_read_whole(part, side):
+    # A bilingual form's date under its label, in Amiri (whose "٠" stands in gaps wider than a word gap):
+    # the page read one word boxed on a third of it, and the digit reader read "23/1", "2020" or "0/2020".
+    image = _arabic_line_with_latin_digits(["٢٣/١٠/٢٠٢٠"], AMIRI)
+    dark = np.asarray(image) < 128
+    columns, rows = np.flatnonzero(dark.any(axis=0)), np.flatnonzero(dark.any(axis=1))
+    width = int((columns[-1] - columns[0]) * part)
+    left = int(columns[0]) if side == "left" else int(columns[-1]) - width
+    word = OcrWord("رض", 40.0, (left, int(rows[0]), width, int(rows[-1] - rows[0]) + 1))
+    assert read_indic_numbers(image, engine.Reading([engine.Line([word])])).text == "23/10/2020"
+
+
 def test_a_line_read_as_nothing_sure_is_read_whole_as_one_number():
     # A bilingual form's certificate number alone under its label, in Amiri, saved as a JPEG: the page
     # read makes "AV Yor" of it; cut at its word gaps, its lone "١" was refused ("866 353").

@@ -393,10 +393,16 @@ def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Re
 def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     box_left, top, width, height = line.box
     margin = max(2, height // 4)
-    # Tesseract's boxes around a misread run often stop short of its first or last digit.
-    left = max(0, box_left - height // 2)
-    crop = image.crop((left, max(0, top - margin), min(image.width, box_left + width + height // 2),
-                       min(image.height, top + height + margin)))
+    # Tesseract's boxes around a misread run often stop short of its first or last digits: the crop
+    # takes in the ink the line's box reaches into up to a gap of a line height (a date read as one word
+    # boxed on its first third, "٢٣/١٠/٢٠٢٠" read "23/1"; Amiri sets "٠" with gaps wider than a word's).
+    band = (max(0, top - margin), min(image.height, top + height + margin))
+    row = coverage.column_runs(preprocess.ink_mask(image.crop((0, band[0], image.width, band[1]))).any(axis=0),
+                               gap=height)
+    reached = [(start, end) for start, end in row if start <= box_left + width and box_left <= end]
+    left = max(0, min([box_left - height // 2, *(start - height // 4 for start, _ in reached)]))
+    right = min(image.width, max([box_left + width + height // 2, *(end + height // 4 for _, end in reached)]))
+    crop = image.crop((left, band[0], right, band[1]))
     # A line read as nothing sure is often one number (a bilingual form's value under its label,
     # "٣٧٣٢٦٥٤" read "rvrriog"): it is offered whole first, with the margins of the line's crop.
     # The reader's verdict on a degraded run can turn on a few pixels of paper (one glyph near two
