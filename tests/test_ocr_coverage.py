@@ -16,6 +16,7 @@ from pipeline.ocr import OcrError, coverage, engine, read_document
 from pipeline.ocr.crops import CropReader
 from pipeline.ocr.second_readings import (
     RereadBudget,
+    _unread_ink,
     attach_row_values,
     join_number_pieces,
     read_indic_numbers,
@@ -149,6 +150,20 @@ def test_a_date_boxed_on_a_part_of_it_is_read_whole(part, side):
     left = int(columns[0]) if side == "left" else int(columns[-1]) - width
     word = OcrWord("رض", 40.0, (left, int(rows[0]), width, int(rows[-1] - rows[0]) + 1))
     assert read_indic_numbers(image, engine.Reading([engine.Line([word])])).text == "23/10/2020"
+
+
+def test_ink_beside_a_number_that_no_word_holds_is_unread_but_a_colon_boxed_beside_its_ink_is_held():
+    # Columns of a line 40 px tall: a number read at 100-200, a lone digit's ink at 215-222 that no word's
+    # box holds (Amiri's last "٥" of "٧٠٤٧٥٠٥", past a wide-set "٠"), and a colon whose ink is 240-245 but
+    # whose box is one pixel at 248 (a whole digit narrower than a thin digit is no digit).
+    ink = np.zeros(400, dtype=bool)
+    ink[100:201] = ink[215:223] = ink[240:246] = ink[300:380] = True
+    number, colon = OcrWord("704750", 100.0, (100, 0, 101, 40)), OcrWord(":", 90.0, (248, 0, 1, 40))
+    label = OcrWord("رقم", 95.0, (300, 0, 80, 40))
+    runs = [(100, 260), (300, 379)]
+    assert _unread_ink(ink, [number, colon, label], runs, 0, 40) == [(100, 260)]
+    ink[215:223] = False  # the lost digit's ink gone: the colon alone is held by its box beside it
+    assert _unread_ink(ink, [number, colon, label], runs, 0, 40) == []
 
 
 def test_a_line_read_as_nothing_sure_is_read_whole_as_one_number():

@@ -468,15 +468,15 @@ def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int, unread: l
 
 def _unread_ink(ink: np.ndarray, words: list[OcrWord], runs: list[tuple[int, int]], left: int,
                 height: int) -> list[tuple[int, int]]:
-    """The runs of ink (page columns) holding columns of ink no word's box holds (a number's box with
-    the reader's margin around it)."""
-    held = np.zeros(ink.size, dtype=bool)
-    for word in words:
-        pad = height // 4 if word.text.replace("/", "").replace("-", "").isdigit() else 0
-        held[max(0, word.box[0] - left - pad):max(0, word.box[0] + word.box[2] - left + pad)] = True
-    least = max(2, height // 10)
+    """The runs of ink (page columns) holding a piece of ink, a stretch of inked columns as wide as a
+    thin digit, that no word's box comes within a thin digit's width of (a colon's box is often a pixel
+    wide beside its ink)."""
+    near = max(2, height // 10)
+    boxes = [(word.box[0] - left - near, word.box[0] + word.box[2] - left + near) for word in words]
+    loose = [(start, end) for start, end in coverage.column_runs(ink, gap=1) if end - start + 1 >= near
+             and not any(a <= end and start <= b for a, b in boxes)]
     return [(left + start, left + end) for start, end in runs
-            if int((ink[start:end + 1] & ~held[start:end + 1]).sum()) >= least]
+            if any(start <= a and b <= end for a, b in loose)]
 
 
 def _close_pieces(numbers: list[OcrWord], height: int) -> list[list[OcrWord]]:
