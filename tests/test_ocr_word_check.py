@@ -368,3 +368,12 @@ def test_a_word_boxed_taller_than_the_pages_words_is_also_judged_on_all_its_ink(
     tall = _boxed(boxes, 3, "إبراهيم", (left, top - pad, width, height + 2 * pad))
     checked = word_check.check_words(image, _reading(tall, {"إبراهيم": ("إبراهيم", 49.0)}))
     assert [(w.text, w.confidence) for w in checked.lines[-1].words][3] == ("إبراهيم", word_check.CHECKED_CONFIDENCE)
+
+
+@pytest.mark.parametrize("size", [42, 44])
+def test_a_sure_word_a_neighbour_fits_better_by_the_margin_but_not_clearly_after_its_letter_is_doubted(size):
+    # "ليلى" read "ليل" at 89%: "ليلى"'s drawing covers the ink better by the margin, but not once it pays
+    # for its extra letter, so it does not replace the reading; the reading is no longer sure.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأم", "ليلى", "علي", "العنزي"]], size)
+    checked = word_check.check_words(image, _reading(boxes, {"ليلى": ("ليل", 89.0)}))
+    assert [(w.text, w.confidence) for w in checked.lines[-1].words][2] == ("ليل", word_check.DOUBTED_CONFIDENCE)
