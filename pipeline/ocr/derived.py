@@ -9,14 +9,14 @@ is rebuilt; a data directory that cannot be written only costs the saving.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from pipeline.ocr.cache import write_atomically
 from pipeline.settings import get_settings
 
 T = TypeVar("T")
@@ -41,15 +41,7 @@ def stored(name: str, sources: Iterable[Path], builder: str, build: Callable[[],
     except Exception:  # missing, truncated or foreign: any damage is a miss
         pass
     value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return value
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(dump(value))
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    data = dump(value)
+    with contextlib.suppress(OSError):
+        write_atomically(path, data)
     return value
