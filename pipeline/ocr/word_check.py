@@ -22,6 +22,7 @@ import functools
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +156,7 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool
     if not body:
         return line
     # Candidates that say the same (with a colon or without, أنثى or انثى) do not compete.
-    scores = sorted(((_fit_whole_or_body(inks, body, _drawn(text, font)), text, value)
+    scores = sorted(((_fit_whole_or_body(inks, body, text, font), text, value)
                      for text, value in ((line.text, None), *candidates.items())),
                     key=lambda score: score[0], reverse=True)
     best, text, value = scores[0]
@@ -369,7 +370,7 @@ def _decided(word: OcrWord, text: str | None) -> OcrWord:
     return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
 
 
-def _ink_shows(inks: list[np.ndarray], first: np.ndarray | None, second: np.ndarray | None) -> int | None:
+def _ink_shows(inks: list[np.ndarray], first: _Drawing | None, second: _Drawing | None) -> int | None:
     """0 when the ink clearly shows `first` where the two drawings differ, 1 when `second`, else None:
     each drawing fitted to the ink it fits best, the pixels only one of them inks looked up in the
     ink (a few pixels' slack: the fit is not exact)."""
@@ -391,9 +392,14 @@ def _ink_shows(inks: list[np.ndarray], first: np.ndarray | None, second: np.ndar
     return None
 
 
-def _fitted(drawn: np.ndarray, width: int, height: int) -> np.ndarray:
-    return np.asarray(Image.fromarray(drawn.astype(np.uint8) * 255).resize((width, height),
-                                                                         Image.Resampling.BILINEAR)) > 127
+@functools.lru_cache(maxsize=4096)
+def _fitted(drawing: _Drawing, width: int, height: int) -> np.ndarray:
+    """The drawing resized to an ink's shape; kept, as a word is fitted to the same shape many times (a
+    page asks for about 300 shapes ten times each: each of a word's inks, each candidate, each pass)."""
+    fitted = np.asarray(Image.fromarray(drawing.mask.astype(np.uint8) * 255).resize((width, height),
+                                                                                   Image.Resampling.BILINEAR)) > 127
+    fitted.flags.writeable = False  # shared by every caller
+    return fitted
 
 
 def _dilated(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -492,17 +498,16 @@ def _without_stray_ends(ink: np.ndarray) -> np.ndarray | None:
     return _trimmed(ink[:, left:right])
 
 
-def _fit(inks: list[np.ndarray], drawn: np.ndarray | None) -> float:
+def _fit(inks: list[np.ndarray], drawn: _Drawing | None) -> float:
     return max((_match(ink, drawn) for ink in inks), default=0.0)
 
 
-def _fit_whole_or_body(inks: list[np.ndarray], body: list[np.ndarray], drawn: np.ndarray | None) -> float:
-    """The better fit of the drawing to a line's `inks` whole or to both cut to their bodies (`body` is
-    `_line_core(inks)`, cut once for every drawing): the cut leaves out marks of the lines above and
-    below, but at some sizes the ink's body keeps a hamza the drawing's loses ("أنثى" alone), which only
-    the whole fits."""
-    drawn_body = _line_core([drawn]) if drawn is not None else []
-    return max(_fit(inks, drawn), _fit(body, drawn_body[0]) if drawn_body else 0.0)
+def _fit_whole_or_body(inks: list[np.ndarray], body: list[np.ndarray], text: str, font: str) -> float:
+    """The better fit of the drawing of `text` to a line's `inks` whole or to both cut to their bodies
+    (`body` is `_line_core(inks)`, cut once for every drawing): the cut leaves out marks of the lines
+    above and below, but at some sizes the ink's body keeps a hamza the drawing's loses ("أنثى" alone),
+    which only the whole fits."""
+    return max(_fit(inks, _drawn(text, font)), _fit(body, _drawn_body(text, font)))
 
 
 def _trimmed(mask: np.ndarray) -> np.ndarray | None:
@@ -510,12 +515,29 @@ def _trimmed(mask: np.ndarray) -> np.ndarray | None:
     return mask[top:bottom, left:right] if bottom - top >= 3 and right - left >= 3 else None
 
 
+@dataclass(frozen=True, eq=False)
+class _Drawing:
+    """A word drawn in a font (its ink, trimmed). Compared by identity: `_drawn` keeps one per word and
+    font, and `_fitted` keeps its resizings by it."""
+
+    mask: np.ndarray
+
+
 @functools.lru_cache(maxsize=4096)
-def _drawn(text: str, font_path: str) -> np.ndarray | None:
+def _drawn(text: str, font_path: str) -> _Drawing | None:
     font = _font(font_path)
     canvas = Image.new("L", (_DRAWN_SIZE * (len(text) + 2), _DRAWN_SIZE * 3), 255)
     ImageDraw.Draw(canvas).text((_DRAWN_SIZE, _DRAWN_SIZE), text, font=font, fill=0, direction="rtl")
-    return _trimmed(np.asarray(canvas) < 128)
+    mask = _trimmed(np.asarray(canvas) < 128)
+    return None if mask is None else _Drawing(mask)
+
+
+@functools.lru_cache(maxsize=1024)
+def _drawn_body(text: str, font_path: str) -> _Drawing | None:
+    """The drawing cut to its body as `_line_core` cuts a line's ink."""
+    drawn = _drawn(text, font_path)
+    body = _line_core([drawn.mask]) if drawn is not None else []
+    return _Drawing(body[0]) if body else None
 
 
 @functools.cache
@@ -534,13 +556,13 @@ def _similar_aspect(a: float, b: float, slack: float = _ASPECT_SLACK) -> bool:
     return abs(np.log(a / b)) <= slack
 
 
-def _match(ink: np.ndarray, drawn: np.ndarray | None) -> float:
+def _match(ink: np.ndarray, drawn: _Drawing | None) -> float:
     """Intersection over union of the ink and the drawing fitted to it; 0 when their shapes differ by
     more than the aspect slack in width for height."""
     if drawn is None:
         return 0.0
     height, width = ink.shape
-    if not _similar_aspect(drawn.shape[1] / drawn.shape[0], width / height):
+    if not _similar_aspect(drawn.mask.shape[1] / drawn.mask.shape[0], width / height):
         return 0.0
     fitted = _fitted(drawn, width, height)
     return float((ink & fitted).sum() / max(1, (ink | fitted).sum()))
@@ -569,7 +591,9 @@ def form_rivals(text: str) -> dict[str, int]:
         return {}
     reach = 2 if len(text) <= _SHORT else 1
     same = fold_for_matching(text)
-    return {w: d for w in words if (d := edit_distance(text, w)) <= reach and fold_for_matching(w) != same}
+    # Words longer or shorter by more than the reach are further than it (and most are: half the time).
+    return {w: d for w in words if abs(len(w) - len(text)) <= reach and (d := edit_distance(text, w)) <= reach
+            and fold_for_matching(w) != same}
 
 
 @functools.cache
