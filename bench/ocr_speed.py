@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import multiprocessing
 import os
 import resource
 import shutil
@@ -23,6 +24,8 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+
+from PIL import Image
 
 from pipeline.models import TextResult
 from pipeline.ocr import DocumentRequest, engine, preprocess, read_documents, second_readings
@@ -44,11 +47,18 @@ MIME = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 def build_corpus(root: Path) -> dict[str, list[Path]]:
     root.mkdir(parents=True, exist_ok=True)
     body = ARABIC_LINES + ENGLISH_LINES
-    page = text_page(body + body[::-1] + body, font_px=48)
+
+    def page(n: int) -> Image.Image:
+        # Every page its own line order and print size: copies of one page would let the text stage's
+        # in-process caches (words drawn and fitted to ink shapes) serve the later copies for nothing,
+        # which real uploads never get.
+        lines = body[n % len(body):] + body[:n % len(body)]
+        return text_page(lines + lines[::-1] + lines, font_px=(44, 48, 52)[n % 3])
+
     corpus: dict[str, list[Path]] = {"scanned": [], "photo": [], "born_digital": []}
     for i in range(3):
-        corpus["scanned"].append(scanned_pdf(root / f"scan-{i}.pdf", [page] * 3))
-        corpus["photo"].append(phone_photo(page, root / f"photo-{i}.jpg", seed=i))
+        corpus["scanned"].append(scanned_pdf(root / f"scan-{i}.pdf", [page(3 * i + k) for k in range(3)]))
+        corpus["photo"].append(phone_photo(page(9 + i), root / f"photo-{i}.jpg", seed=i))
         corpus["born_digital"].append(arabic_pdf(root / f"digital-{i}.pdf", body * 3))
     return corpus
 
@@ -68,9 +78,12 @@ def text_stage(files: list[Path], workers: int) -> tuple[float, list[TextResult]
 
 
 def _timed(files: list[Path], workers: int, page_seconds: dict[str, float] | None = None) -> tuple[float, int]:
-    """Wall seconds and characters read; with `page_seconds`, also the seconds a page of each source
-    takes inside its worker, averaged over the run, the fastest run kept there."""
-    seconds, results = text_stage(files, workers)
+    """Wall seconds and characters read, the text stage run in a new process forked from this one (so no
+    run inherits the in-process caches an earlier run filled, as a new worker would not); with
+    `page_seconds`, also the seconds a page of each source takes inside its worker, averaged over the
+    run, the fastest run kept there."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        seconds, results = pool.submit(text_stage, files, workers).result()
     for source in page_seconds or {}:
         times = [p.seconds for r in results for p in r.pages if p.source == source]
         page_seconds[source] = min(page_seconds[source], sum(times) / len(times))
