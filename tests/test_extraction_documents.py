@@ -76,6 +76,7 @@ def test_unreadable_file_is_rejected_with_reason_not_raised(tmp_path):
     (2929, "birth_certificate-04", False, "jpg"),  # father "سالم" read "سام", whose box holds only "سا" whole
     (7373, "birth_certificate-08", True, "jpg"),  # mother "...عبدالرحمن" read "عبدا رحمن"
     (8128, "marriage_certificate-03", False, "png"),  # "٧٠٤٧٥٠٥" read "704750": its last "٥" in no word's box
+    (3030, "marriage_certificate-03", False, "pdf"),  # "Ahmed" read "Anmed" at 88%, alone "Ahmed" at 94%
 ])
 def test_generated_certificates_once_verified_with_a_field_misread_are_verified_only_with_it_right(
         tmp_path, seed, name, degraded, fmt):

@@ -243,7 +243,9 @@ def reread_latin_words(
     in six lines of four generated sets, "Ahmed" at 96% alone each time). The word alone is taken only
     when it is the same word but for one letter for another inside it, read near certainly: the crop
     often cuts a word's first letter, read then as a mark or another letter ("\\hmed", "SRACE" for
-    "GRACE" at 92%), or its last ("Samue")."""
+    "GRACE" at 92%), or its last ("Samue"). Read alone fairly surely as such a word, but not near
+    certainly, the word is in doubt: one of the two readings is wrong ("Ahmed" read "Anmed" at 88% in its
+    line and "Ahmed" at 94% alone was verified as "Anmed")."""
     def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
         text = "".join(w.text for w in again.words)
         swaps = [i for i, (a, b) in enumerate(zip(word.text, text, strict=False)) if a != b]
@@ -251,6 +253,8 @@ def reread_latin_words(
                       and text[swaps[0]].isalpha())
         if one_letter and again.confidence >= LATIN_WORD_CERTAIN:
             return [OcrWord(text, min(word.confidence, again.confidence), word.box)]
+        if one_letter and again.confidence >= LATIN_WORD_FAIR:
+            return [OcrWord(word.text, min(word.confidence, word_check.DOUBTED_CONFIDENCE), word.box)]
         if text == word.text and again.confidence >= LATIN_WORD_CERTAIN:
             return [OcrWord(text, again.confidence, word.box)]  # the same word, near certainly: confirmed
         return [word]
