@@ -9,7 +9,7 @@ from pipeline.validators.consistency import check_mrz_matches_page
 from pipeline.validators.declared_type import check_declared_type
 from pipeline.validators.fields import check_required_fields
 from pipeline.validators.mrz import check_mrz
-from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence
+from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence, field_doubts
 
 TODAY = date(2010, 1, 1)
 MRZ = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
@@ -20,6 +20,10 @@ Given names ANNA MARIA
 Date of birth {birth}
 Date of expiry 15 APR/AVR 12
 """
+
+
+def _field_check(text: TextResult, fields: dict, printed_dates: bool = True):
+    return check_field_confidence(field_doubts(text, fields, 60.0, printed_dates), 60.0)
 
 
 def _page(number="L898902C3", birth="12 AUG/AOUT 74"):
@@ -43,12 +47,12 @@ def test_a_value_holding_a_word_read_unsurely_needs_review_though_the_page_read_
     words = [OcrWord("نورة", 93.0, (0, 0, 40, 20)), OcrWord("ساي", 55.0, (50, 0, 40, 20)),
              OcrWord("المطيري", 85.0, (100, 0, 40, 20)), OcrWord("77463672", 93.0, (0, 40, 80, 20))]
     text = TextResult("s", [PageText(1, "نورة ساي المطيري\n77463672", "ocr", 88.0, 0.1, words)], "tesseract", 0.1)
-    (check,) = check_field_confidence(text, {"child_name": "نورة ساي المطيري", "certificate_number": "77463672",
-                                             "date_of_birth": "2016-09-03"}, 60.0)
+    (check,) = _field_check(text, {"child_name": "نورة ساي المطيري", "certificate_number": "77463672",
+                                             "date_of_birth": "2016-09-03"})
     assert check.outcome == "fail" and check.severity == "review" and "child_name" in check.detail
     assert "ساي" in check.detail and "certificate_number" not in check.detail
     # Values whose words were read surely, or not read as words at all (a date rebuilt from its parts), pass.
-    (sure,) = check_field_confidence(text, {"certificate_number": "77463672", "date_of_birth": "2016-09-03"}, 60.0)
+    (sure,) = _field_check(text, {"certificate_number": "77463672", "date_of_birth": "2016-09-03"})
     assert sure.outcome == "pass"
 
 
@@ -62,68 +66,68 @@ def _read(*words: tuple[str, float]) -> TextResult:
 def test_a_value_word_read_unsurely_with_a_mark_beside_it_needs_review():
     # The line read "حسن ناصر السيد." (the mark a misreading); the value is cut without it.
     text = _read(("حسن", 89.0), ("ناصر", 90.0), ("السيد.", 0.0))
-    (check,) = check_field_confidence(text, {"father_name": "حسن ناصر السيد"}, 60.0)
+    (check,) = _field_check(text, {"father_name": "حسن ناصر السيد"})
     assert check.outcome == "fail" and "السيد" in check.detail
 
 
 def test_a_name_with_a_word_in_the_other_script_needs_review_however_surely_read():
     # "علي عمر البدر" with its "علي" read as the Latin look-alike "de", at 94%.
     text = _read(("de", 94.0), ("عمر", 90.0), ("البدر", 88.0))
-    (check,) = check_field_confidence(text, {"father_name": "de عمر البدر"}, 60.0)
+    (check,) = _field_check(text, {"father_name": "de عمر البدر"})
     assert check.outcome == "fail" and "'de' in the other script" in check.detail
     # One script throughout, Latin or Arabic, with a number beside it: nothing to say.
     for value in ("Anna Varghese", "عمر البدر", "شركة 2000 للتجارة"):
-        assert check_field_confidence(text, {"name": value}, 60.0)[0].outcome == "pass"
+        assert _field_check(text, {"name": value})[0].outcome == "pass"
 
 
 def test_a_person_name_holding_a_number_needs_review_however_surely_read():
     # "فهد كريم الرشيدي" with its "فهد" read as "449", at 93%.
     text = _read(("449", 93.0), ("كريم", 92.0), ("الرشيدي", 95.0))
-    (check,) = check_field_confidence(text, {"husband_name": "449 كريم الرشيدي"}, 60.0)
+    (check,) = _field_check(text, {"husband_name": "449 كريم الرشيدي"})
     assert check.outcome == "fail" and "'449' is a number in a person's name" in check.detail
     # Arabic-Indic digits are numbers too; a company's name may hold one.
     text = _read(("٤٤٩", 93.0), ("كريم", 92.0))
-    assert check_field_confidence(text, {"employee_name": "٤٤٩ كريم"}, 60.0)[0].outcome == "fail"
-    assert check_field_confidence(text, {"employer_name": "شركة 2000 للتجارة"}, 60.0)[0].outcome == "pass"
+    assert _field_check(text, {"employee_name": "٤٤٩ كريم"})[0].outcome == "fail"
+    assert _field_check(text, {"employer_name": "شركة 2000 للتجارة"})[0].outcome == "pass"
 
 
 def test_a_date_printed_with_a_two_digit_year_read_unsurely_needs_review():
     # "13/04/2025" read by the digit reader as "13/04/20" beside noise: the value 2020-04-13.
     text = _read(("تاريخ", 96.0), ("13/04/20", 0.0))
-    (check,) = check_field_confidence(text, {"start_date": "2020-04-13"}, 60.0)
+    (check,) = _field_check(text, {"start_date": "2020-04-13"})
     assert check.outcome == "fail" and "13/04/20" in check.detail
 
 
 def test_a_date_the_page_shows_only_with_a_two_digit_year_needs_review_however_surely_read():
     # "21/10/2006" read "21/10/20" at 95%: the value 2020-10-21, a wrong century the reading cannot show.
     text = _read(("تاريخ", 96.0), ("21/10/20", 95.0))
-    (check,) = check_field_confidence(text, {"marriage_date": "2020-10-21"}, 60.0)
+    (check,) = _field_check(text, {"marriage_date": "2020-10-21"})
     assert check.outcome == "fail" and "two-digit year" in check.detail
     # The year printed whole somewhere (a named month, or the date again) settles the century.
     for whole in ("21/10/2020", "2020"):
         text = _read(("تاريخ", 96.0), ("21/10/20", 95.0), (whole, 95.0))
-        assert check_field_confidence(text, {"marriage_date": "2020-10-21"}, 60.0)[0].outcome == "pass"
+        assert _field_check(text, {"marriage_date": "2020-10-21"})[0].outcome == "pass"
     # A passport's dates come from its MRZ (two-digit years, checked by check digits): not judged here.
     text = _read(("21/10/20", 95.0))
-    assert check_field_confidence(text, {"date_of_birth": "2020-10-21"}, 60.0, printed_dates=False)[0].outcome == "pass"
+    assert _field_check(text, {"date_of_birth": "2020-10-21"}, printed_dates=False)[0].outcome == "pass"
 
 
 def test_a_value_with_a_bar_inside_needs_review_however_surely_read():
     # "رنا أحمد القحطاني" with the alef of "القحطاني" read as a bar: "رنا أحمد | لقحطاني", every word sure.
     text = _read(("رنا", 95.0), ("أحمد", 95.0), ("|", 90.0), ("لقحطاني", 92.0))
-    (check,) = check_field_confidence(text, {"wife_name": "رنا أحمد | لقحطاني"}, 60.0)
+    (check,) = _field_check(text, {"wife_name": "رنا أحمد | لقحطاني"})
     assert check.outcome == "fail" and "wife_name holds a bar" in check.detail
     # Before a word that has its alef, the bar is a speck beside a right name.
     text = _read(("يوسف", 95.0), ("حسن", 95.0), ("|", 90.0), ("المطيري", 92.0))
-    assert check_field_confidence(text, {"husband_name": "يوسف حسن | المطيري"}, 60.0)[0].outcome == "pass"
+    assert _field_check(text, {"husband_name": "يوسف حسن | المطيري"})[0].outcome == "pass"
 
 
 def test_an_amount_read_unsurely_needs_review():
     words = [OcrWord("الراتب", 92.0, (0, 0, 40, 20)), OcrWord("101", 41.0, (50, 0, 40, 20))]
     text = TextResult("s", [PageText(1, "الراتب 101", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)
-    (check,) = check_field_confidence(text, {"monthly_salary_kwd": 101.0}, 60.0)
+    (check,) = _field_check(text, {"monthly_salary_kwd": 101.0})
     assert check.outcome == "fail" and "monthly_salary_kwd" in check.detail
-    assert check_field_confidence(text, {"monthly_salary_kwd": 650.0}, 60.0)[0].outcome == "pass"  # not on the page
+    assert _field_check(text, {"monthly_salary_kwd": 650.0})[0].outcome == "pass"  # not on the page
 
 
 def test_declared_type_is_checked_not_trusted():
@@ -181,7 +185,16 @@ def test_a_date_printed_with_a_word_read_unsurely_needs_review_unless_it_came_fr
     words = [OcrWord("5", 0.0, (0, 0, 40, 27)), OcrWord("أغسطس", 89.0, (50, 0, 140, 39)),
              OcrWord("1998", 96.0, (200, 0, 87, 28)), OcrWord("20/12/2006", 94.0, (0, 60, 200, 28))]
     text = TextResult("s", [PageText(1, "5 أغسطس 1998\n20/12/2006", "ocr", 80.0, 0.1, words)], "tesseract", 0.1)
-    (check,) = check_field_confidence(text, {"marriage_date": "1998-08-05"}, 60.0)
+    (check,) = _field_check(text, {"marriage_date": "1998-08-05"})
     assert check.outcome == "fail" and "marriage_date word '5'" in check.detail
-    assert check_field_confidence(text, {"marriage_date": "2006-12-20"}, 60.0)[0].outcome == "pass"
-    assert check_field_confidence(text, {"expiry_date": "1998-08-05"}, 60.0, printed_dates=False)[0].outcome == "pass"
+    assert _field_check(text, {"marriage_date": "2006-12-20"})[0].outcome == "pass"
+    assert _field_check(text, {"expiry_date": "1998-08-05"}, printed_dates=False)[0].outcome == "pass"
+
+
+def test_a_date_word_read_with_a_quote_mark_before_it_is_judged_too():
+    # 5050's marriage-06: '"1/11/9014' at 0% gave the date 9014-11-01, which was judged by no word (the
+    # quote mark kept the word from matching) and the genuine certificate was rejected as married in 9014.
+    words = [OcrWord("الزواج", 90.0, (300, 0, 90, 30)), OcrWord('"1/11/9014', 0.0, (0, 0, 200, 30))]
+    text = TextResult("s", [PageText(1, 'الزواج : "1/11/9014', "ocr", 70.0, 0.1, words)], "tesseract", 0.1)
+    (check,) = _field_check(text, {"marriage_date": "9014-11-01"})
+    assert check.outcome == "fail" and "'1/11/9014' at 0%" in check.detail

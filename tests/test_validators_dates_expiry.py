@@ -32,3 +32,21 @@ def test_impossible_dates_fail():
 def test_possible_dates_pass():
     fields = {"date_of_birth": "1980-01-01", "date_of_issue": "2020-01-01", "expiry_date": "2030-01-01"}
     assert check_dates_plausible(fields, AS_OF)[0].outcome == "pass"
+
+
+def test_an_impossible_date_read_unsurely_needs_review_instead_of_rejecting():
+    # 5050's marriage-06 (noisy Amiri): "21/10/2014" read as 9014-11-01 with unsure words was rejected as a
+    # marriage in the future; a misread is no proof that the document is wrong.
+    (check,) = check_dates_plausible({"marriage_date": "9014-11-01"}, AS_OF, unsure={"marriage_date"})
+    assert check.outcome == "fail" and check.severity == "review" and "read unsurely" in check.detail
+    assert check_dates_plausible({"marriage_date": "9014-11-01"}, AS_OF)[0].severity == "reject"
+    # One impossibility that rests on sure dates alone still rejects.
+    both = {"date_of_birth": "2030-01-01", "start_date": "2025-01-01", "end_date": "2024-12-31"}
+    assert check_dates_plausible(both, AS_OF, unsure={"date_of_birth"})[0].severity == "reject"
+
+
+def test_an_expiry_read_unsurely_needs_review_instead_of_rejecting():
+    (check,) = check_not_expired("employment_contract", {"end_date": "2025-06-30"}, AS_OF, unsure={"end_date"})
+    assert check.outcome == "fail" and check.severity == "review"
+    assert check_not_expired("employment_contract", {"end_date": "2025-06-30"}, AS_OF,
+                             unsure={"employee_name"})[0].severity == "reject"

@@ -19,7 +19,7 @@ from pipeline.validators.declared_type import check_declared_type
 from pipeline.validators.expiry import check_not_expired
 from pipeline.validators.fields import check_required_fields
 from pipeline.validators.mrz import check_mrz
-from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence
+from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence, field_doubts
 
 __all__ = ["Understanding", "understand"]
 
@@ -54,12 +54,13 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
         fields = _EXTRACTORS[doc_type](plain, [page.words for page in text.pages])
     else:
         fields = {}
+    doubts = field_doubts(text, fields, settings.min_field_confidence, printed_dates=doc_type != "passport")
+    unsure = {doubt.field for doubt in doubts}
     checks += check_required_fields(doc_type, fields)
-    checks += check_not_expired(doc_type, fields, as_of)
-    checks += check_dates_plausible(fields, as_of)
+    checks += check_not_expired(doc_type, fields, as_of, unsure)
+    checks += check_dates_plausible(fields, as_of, unsure)
     checks += check_civil_ids(plain)
     checks += check_ocr_confidence(text, settings.min_ocr_confidence)
-    checks += check_field_confidence(text, fields, settings.min_field_confidence,
-                                     printed_dates=doc_type != "passport")
+    checks += check_field_confidence(doubts, settings.min_field_confidence)
     checks += check_declared_type(declared_type, doc_type)
     return Understanding(doc_type, fields, checks)

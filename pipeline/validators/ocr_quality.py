@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pipeline.models import Check, TextResult
 
 NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
-_MARKS = ".:,;|،"
+_MARKS = ".:,;|،\"'“”«»"  # read around a value's words, not part of them
 _ALEFS = ("ا", "أ", "إ", "آ")
 # People's names hold no numbers (a company's may: "شركة 2000 للتجارة").
 _PERSON_NAMES = frozenset({"surname", "given_names", "husband_name", "wife_name", "child_name", "father_name",
@@ -26,11 +27,19 @@ def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
     return [Check(NAME, "pass", f"mean OCR confidence {confidence:.1f} (minimum {minimum:.1f})")]
 
 
-def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: float,
-                           printed_dates: bool = True) -> list[Check]:
-    """Every word of every extracted text value read at least `minimum` surely. A page can read well on
-    the whole while the one word that matters, a name, was a guess ("سامي" read "ساي" at 55%); a value
-    whose word was a guess is shown to a person. A word is judged by its surest reading on the page;
+@dataclass(frozen=True)
+class FieldDoubt:
+    """Why a person must look at one extracted value."""
+
+    field: str
+    reason: str
+
+
+def field_doubts(text: TextResult, fields: dict[str, Any], minimum: float,
+                 printed_dates: bool = True) -> list[FieldDoubt]:
+    """The extracted values a person must look at, and why. Every word of every text value must have been
+    read at least `minimum` surely. A page can read well on the whole while the one word that matters, a
+    name, was a guess ("سامي" read "ساي" at 55%). A word is judged by its surest reading on the page;
     words not read as such (values assembled from the MRZ) are not judged here. A date is judged by the
     words that print it (its day, its year, or the whole date as one word) when `printed_dates` says the
     dates were read from the print (a passport's come from its MRZ, checked by its check digits)."""
@@ -40,31 +49,35 @@ def check_field_confidence(text: TextResult, fields: dict[str, Any], minimum: fl
             # A value is cut from its line without the marks around its words ("السيد." ends a name).
             for text in {word.text, word.text.strip(_MARKS)}:
                 surest[text] = max(surest.get(text, 0.0), word.confidence)
-    unsure = [(name, word, surest[word]) for name, value in fields.items()
+    unsure = [FieldDoubt(name, f"{name} word {word!r} at {surest[word]:.0f}%") for name, value in fields.items()
               for word in dict.fromkeys(_words(value) + (_date_words(value) if printed_dates else []))
               if word in surest and surest[word] < minimum]
     # A value is written in one script: a Latin word inside an Arabic name ("de عمر البدر", read at 94%)
     # is a look-alike of an Arabic word however surely it was read, and the other way round.
-    mixed = [(name, word) for name, value in fields.items() for word in _other_script_words(value)]
+    mixed = [FieldDoubt(name, f"{name} word {word!r} in the other script") for name, value in fields.items()
+             for word in _other_script_words(value)]
+    # A number in a person's name is a word read as digits ("فهد" read "449", surely).
+    numbered = [FieldDoubt(name, f"{name} word {word!r} is a number in a person's name")
+                for name, value in fields.items() if name in _PERSON_NAMES and isinstance(value, str)
+                for word in value.split() if any(c.isdigit() for c in word)]
     # A date the page shows only with a two-digit year has a guessed century, and a four-digit year
     # that lost its last digits reads so ("21/10/2006" read "21/10/20", surely: 2020-10-21).
-    short = [(name, word) for name, value in fields.items() if printed_dates
-             for word in _two_digit_year_words(value) if word in surest
+    short = [FieldDoubt(name, f"{name} {word!r} printed with a two-digit year") for name, value in fields.items()
+             if printed_dates for word in _two_digit_year_words(value) if word in surest
              and not any(w in surest for w in _date_words(value) if value[:4] in w)]
     # A bar inside a value before a word that does not begin with an alef is a letter read as a rule:
     # right-to-left lines lose an alef so, and the word it began is read without it ("رنا أحمد | لقحطاني",
     # surely). Before a whole word ("يوسف حسن | المطيري") it is a speck.
-    barred = [name for name, value in fields.items() if isinstance(value, str)
+    barred = [FieldDoubt(name, f"{name} holds a bar where a letter was read as a rule")
+              for name, value in fields.items() if isinstance(value, str)
               and any(a == "|" and not b.startswith(_ALEFS) for a, b in itertools.pairwise(value.split()))]
-    # A number in a person's name is a word read as digits ("فهد" read "449", surely).
-    numbered = [(name, word) for name, value in fields.items() if name in _PERSON_NAMES and isinstance(value, str)
-                for word in value.split() if any(c.isdigit() for c in word)]
-    if unsure or mixed or short or barred or numbered:
-        detail = ", ".join([f"{name} word {word!r} at {confidence:.0f}%" for name, word, confidence in unsure]
-                           + [f"{name} word {word!r} in the other script" for name, word in mixed]
-                           + [f"{name} word {word!r} is a number in a person's name" for name, word in numbered]
-                           + [f"{name} {word!r} printed with a two-digit year" for name, word in short]
-                           + [f"{name} holds a bar where a letter was read as a rule" for name in barred])
+    return unsure + mixed + numbered + short + barred
+
+
+def check_field_confidence(doubts: list[FieldDoubt], minimum: float) -> list[Check]:
+    """Review when any extracted value is in doubt (`field_doubts`)."""
+    if doubts:
+        detail = ", ".join(doubt.reason for doubt in doubts)
         return [Check(FIELD_NAME, "fail", f"read unsurely (minimum {minimum:.0f}%): {detail}", "review")]
     return [Check(FIELD_NAME, "pass", f"every word of the extracted values read at {minimum:.0f}% or more")]
 
