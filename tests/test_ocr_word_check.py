@@ -377,3 +377,33 @@ def test_a_sure_word_a_neighbour_fits_better_by_the_margin_but_not_clearly_after
     image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأم", "ليلى", "علي", "العنزي"]], size)
     checked = word_check.check_words(image, _reading(boxes, {"ليلى": ("ليل", 89.0)}))
     assert [(w.text, w.confidence) for w in checked.lines[-1].words][2] == ("ليل", word_check.DOUBTED_CONFIDENCE)
+
+
+def _split_at_widest_gap(image: Image.Image, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The word's box cut in two at the widest gap in its ink (right piece first), as Tesseract splits it."""
+    left, top, width, height = box
+    columns = np.flatnonzero((np.asarray(image)[top:top + height, left:left + width] < 128).any(axis=0))
+    at = int(np.argmax(np.diff(columns)))
+    cut_left, cut_right = left + columns[at] + 1, left + columns[at + 1]
+    return [(cut_right, top, left + width - cut_right, height), (left, top, cut_left - left, height)]
+
+
+@pytest.mark.parametrize("size", [40, 44])
+def test_a_word_split_in_two_after_a_letter_that_never_joins_the_next_is_one_word_again(size):
+    # 5050's marriage-01: Amiri's "عبدالرحمن" read "عبدالر" and "حمن" at 58% (no dictionary word either), so
+    # the husband's name went to review; its ink shows the two pieces, and the dictionary the one name.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الزوج", "عبدالرحمن", "علي"]], size)
+    right, left = _split_at_widest_gap(image, boxes[3][2][1])
+    split = [*boxes[3][:2], ("عبدالر", right), ("حمن", left), boxes[3][3]]
+    reading = engine.Reading([*_reading(boxes[:3], {}).lines,
+                              engine.Line([OcrWord(w, 58.0 if w in ("عبدالر", "حمن") else 95.0, b) for w, b in split])])
+    checked = word_check.check_words(image, reading)
+    assert [w.text for w in checked.lines[-1].words] == ["اسم", "الزوج", "عبدالرحمن", "علي"]
+    assert checked.lines[-1].words[2].confidence >= word_check.CHECKED_CONFIDENCE
+
+
+def test_two_words_of_the_dictionary_side_by_side_are_not_joined():
+    # "عبد الله" is written so as often as "عبدالله": both pieces words, nothing says they are one.
+    image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأب", "عبد", "الله", "علي"]], 40)
+    reading = _reading(boxes, {"عبد": ("عبد", 58.0), "الله": ("الله", 58.0)})
+    assert [w.text for w in word_check.check_words(image, reading).lines[-1].words][2:4] == ["عبد", "الله"]

@@ -59,6 +59,7 @@ _SHORT = 5  # letters: a reading this short may have lost two
 _LOST_AND_MISREAD = 6  # letters: a reading this short may have lost one and misread one
 _MARKS = ".:،,"  # punctuation read at a word's ends, not part of it
 _LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
+_NON_JOINING = "آأؤإادذرزوةى"  # letters never joined to the letter after them
 # A gap this many ink heights wide parts two words; pieces beyond it at the ends of a word's ink,
 # together no wider than this share of it, are a neighbour's.
 _WORD_GAP = 0.3
@@ -77,19 +78,15 @@ DOUBTED_CONFIDENCE = 30.0  # a checked word its drawing contradicts and no dicti
 
 def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     """The reading with unsure Arabic words replaced, confirmed or doubted by drawing (see the module note)."""
-    # Only in lines with a sure Arabic word: a line of nothing but unsure "words" is noise read as
-    # letters (a photo, a pattern), where drawings would be compared for nothing.
-    arabic = [w for w in reading.words if _arabic_word(w.text)]
-    sure = [w for w in arabic if not _unsure(w)]
-    sure_ids = {id(w) for w in sure}
-    unsure = [w for line in reading.lines if any(id(x) in sure_ids for x in line.words)
-              for w in line.words if _arabic_word(w.text) and id(w) not in sure_ids]
+    arabic, sure, _ = _arabic_words(reading)
     if not sure:
         return reading
     gray = np.asarray(image.convert("L"))
     font = _page_font(gray, sure)
     if font is None:
         return reading
+    reading = engine.Reading([_joined_pieces(gray, line, font) for line in reading.lines])
+    arabic, sure, unsure = _arabic_words(reading)
     height = float(np.median([w.box[3] for w in arabic]))
     lines = {id(w): line for line in reading.lines for w in line.words}
     own = {id(w): _own_box(w, lines[id(w)]) for w in unsure + sure}
@@ -139,6 +136,48 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     # field, the line may be that list's words alone.
     return engine.Reading([_form_line(gray, line, font, under_label=i > 0 and _is_form_label(lines[i - 1]))
                            for i, line in enumerate(lines)])
+
+
+def _arabic_words(reading: engine.Reading) -> tuple[list[OcrWord], list[OcrWord], list[OcrWord]]:
+    """The reading's Arabic words, those of them read surely, and the unsure ones worth checking: only in
+    lines with a sure Arabic word (a line of nothing but unsure "words" is noise read as letters, a photo
+    or a pattern, where drawings would be compared for nothing)."""
+    arabic = [w for w in reading.words if _arabic_word(w.text)]
+    sure = [w for w in arabic if not _unsure(w)]
+    sure_ids = {id(w) for w in sure}
+    unsure = [w for line in reading.lines if any(id(x) in sure_ids for x in line.words)
+              for w in line.words if _arabic_word(w.text) and id(w) not in sure_ids]
+    return arabic, sure, unsure
+
+
+def _joined_pieces(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
+    """The line with each word Tesseract split in two where a letter that never joins the next leaves a
+    gap ("عبدالرحمن" read "عبدالر" and "حمن") made one again: two neighbouring pieces, neither a word of
+    the dictionary, less than a word gap apart, the first ending in such a letter, whose joining is a
+    dictionary word whose drawing fits their ink. Its drawing cannot tell it from the two pieces (the
+    gap is all that differs): the dictionary does."""
+    words: list[OcrWord] = []
+    for word in line.words:
+        joined = _join(gray, words[-1], word, font) if words else None
+        words[-1:] = [joined] if joined else [*words[-1:], word]
+    return line if len(words) == len(line.words) else engine.Line(words)
+
+
+def _join(gray: np.ndarray, first: OcrWord, second: OcrWord, font: str) -> OcrWord | None:
+    right, left = sorted((first, second), key=lambda w: -w.box[0])  # the word's first piece is the right one
+    text = right.text + left.text
+    if not (_arabic_word(right.text) and _arabic_word(left.text)) or right.text[-1] not in _NON_JOINING \
+            or left.text[-1] in _MARKS or {right.text, left.text} & dictionary() or text not in dictionary():
+        return None
+    gap = right.box[0] - (left.box[0] + left.box[2])
+    top = min(right.box[1], left.box[1])
+    bottom = max(right.box[1] + right.box[3], left.box[1] + left.box[3])
+    if not 0 <= gap <= _WORD_GAP * (bottom - top):
+        return None
+    box = (left.box[0], top, right.box[0] + right.box[2] - left.box[0], bottom - top)
+    if _fit(_inks(gray, box, False), _drawn(text, font)) < MIN_MATCH:
+        return None
+    return OcrWord(text, max(min(first.confidence, second.confidence), CHECKED_CONFIDENCE), box)
 
 
 def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool = False) -> engine.Line:
