@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,19 +40,22 @@ def field_doubts(text: TextResult, fields: dict[str, Any], minimum: float,
                  printed_dates: bool = True) -> list[FieldDoubt]:
     """The extracted values a person must look at, and why. Every word of every text value must have been
     read at least `minimum` surely. A page can read well on the whole while the one word that matters, a
-    name, was a guess ("سامي" read "ساي" at 55%). A word is judged by its surest reading on the page;
-    words not read as such (values assembled from the MRZ) are not judged here. A date is judged by the
-    words that print it (its day, its year, or the whole date as one word) when `printed_dates` says the
-    dates were read from the print (a passport's come from its MRZ, checked by its check digits)."""
-    surest: dict[str, float] = {}
+    name, was a guess ("سامي" read "ساي" at 55%). A word is judged by its surest reading on the page
+    (the same word elsewhere, read surely, vouches for it);
+    words not read as such (values assembled from the MRZ) are not judged here; a word a value holds
+    twice needs two readings so sure ("كريم كريم" read "كيم" at 88% and "كيم" at 30%). A date is judged
+    by the words that print it (its day, its year, or the whole date as one word) when `printed_dates`
+    says the dates were read from the print (a passport's come from its MRZ, checked by its check digits)."""
+    readings: dict[str, list[float]] = {}
     for page in text.pages:
         for word in page.words:  # normalised as read (pipeline.ocr.engine), as the extracted values are
             # A value is cut from its line without the marks around its words ("السيد." ends a name).
             for text in {word.text, word.text.strip(_MARKS)}:
-                surest[text] = max(surest.get(text, 0.0), word.confidence)
-    unsure = [FieldDoubt(name, f"{name} word {word!r} at {surest[word]:.0f}%") for name, value in fields.items()
-              for word in dict.fromkeys(_words(value) + (_date_words(value) if printed_dates else []))
-              if word in surest and surest[word] < minimum]
+                readings.setdefault(text, []).append(word.confidence)
+    surest = {text: sorted(confidences, reverse=True) for text, confidences in readings.items()}
+    unsure = [FieldDoubt(name, f"{name} word {word!r} at {confidence:.0f}%") for name, value in fields.items()
+              for word, times in Counter(_words(value) + (_date_words(value) if printed_dates else [])).items()
+              if word in surest and (confidence := surest[word][min(times, len(surest[word])) - 1]) < minimum]
     # A value is written in one script: a Latin word inside an Arabic name ("de عمر البدر", read at 94%)
     # is a look-alike of an Arabic word however surely it was read, and the other way round.
     mixed = [FieldDoubt(name, f"{name} word {word!r} in the other script") for name, value in fields.items()
