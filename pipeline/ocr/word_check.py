@@ -164,10 +164,12 @@ def _joined_pieces(gray: np.ndarray, line: engine.Line, font: str) -> engine.Lin
 
 
 def _join(gray: np.ndarray, first: OcrWord, second: OcrWord, font: str) -> OcrWord | None:
+    """The one word two neighbouring pieces are (see `_joined_pieces`), or None."""
     right, left = sorted((first, second), key=lambda w: -w.box[0])  # the word's first piece is the right one
     text = right.text + left.text
+    # (A piece with a mark at either end makes no dictionary word.)
     if not (_arabic_word(right.text) and _arabic_word(left.text)) or right.text[-1] not in _NON_JOINING \
-            or left.text[-1] in _MARKS or {right.text, left.text} & dictionary() or text not in dictionary():
+            or {right.text, left.text} & dictionary() or text not in dictionary():
         return None
     gap = right.box[0] - (left.box[0] + left.box[2])
     top = min(right.box[1], left.box[1])

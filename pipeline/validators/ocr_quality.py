@@ -40,12 +40,12 @@ def field_doubts(text: TextResult, fields: dict[str, Any], minimum: float,
                  printed_dates: bool = True) -> list[FieldDoubt]:
     """The extracted values a person must look at, and why. Every word of every text value must have been
     read at least `minimum` surely. A page can read well on the whole while the one word that matters, a
-    name, was a guess ("سامي" read "ساي" at 55%). A word is judged by its surest reading on the page
-    (the same word elsewhere, read surely, vouches for it);
-    words not read as such (values assembled from the MRZ) are not judged here; a word a value holds
-    twice needs two readings so sure ("كريم كريم" read "كيم" at 88% and "كيم" at 30%). A date is judged
-    by the words that print it (its day, its year, or the whole date as one word) when `printed_dates`
-    says the dates were read from the print (a passport's come from its MRZ, checked by its check digits)."""
+    name, was a guess ("سامي" read "ساي" at 55%). A word is judged by its surest reading on the page (the
+    same word read surely elsewhere vouches for it), and a word a value holds twice by its two surest
+    ("كريم كريم" read "كيم" at 88% and "كيم" at 30%); words not read as such (values assembled from the
+    MRZ) are not judged here. A date is judged by the words that print it (its day, its year, or the
+    whole date as one word) when `printed_dates` says the dates were read from the print (a passport's
+    come from its MRZ, checked by its check digits)."""
     readings: dict[str, list[float]] = {}
     for page in text.pages:
         for word in page.words:  # normalised as read (pipeline.ocr.engine), as the extracted values are
