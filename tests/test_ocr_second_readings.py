@@ -9,6 +9,8 @@ from pipeline.ocr.second_readings import (
     REREAD_LINE_BELOW,
     RereadBudget,
     _replaces_foreign_words,
+    _without_number_pieces,
+    _without_specks,
     improve,
     line_languages,
     reread_digit_words,
@@ -257,3 +259,30 @@ def test_latin_words_in_capitals_are_not_read_again():
     image = _latin_line("Name: AHMED")
     misread = _with_word(image, "AHMED", "ANMED")
     assert reread_latin_words(image, misread, "ara+eng", RereadBudget(6)).text == "Name: ANMED"
+
+
+def _line(*words: tuple[str, float, tuple[int, int, int, int]]) -> engine.Line:
+    return engine.Line([OcrWord(*word) for word in words])
+
+
+def test_a_number_read_again_whole_over_the_ink_of_a_piece_of_it_replaces_the_piece():
+    # 5050's birth-03: the date line was read as noise ("ا ين"), the ink between those words read as a line
+    # of its own ("4/08/20"), and the digit reader read the noise line whole ("24/08/2015"): two readings
+    # of one date, and the piece came first.
+    label = _line(("تاريخ", 90.0, (1900, 760, 100, 60)))
+    piece = _line(("4/08/20", 100.0, (1743, 840, 204, 63)))
+    whole = _line(("24/08/2015", 100.0, (1699, 854, 322, 36)))
+    elsewhere = _line(("4/08/20", 95.0, (100, 1500, 204, 40)))
+    kept = _without_number_pieces(engine.Reading([label, piece, whole, elsewhere]))
+    assert [line.text for line in kept.lines] == ["تاريخ", "24/08/2015", "4/08/20"]
+
+
+def test_a_line_of_specks_read_unsurely_as_letters_is_no_line():
+    # 5050's birth-03: an 8-pixel speck under the label "رقم القيد" read "م«" at 27% stood where the number
+    # under the label was looked for.
+    label = _line(("رقم", 96.0, (1950, 210, 57, 60)), ("القيد", 89.0, (1848, 236, 100, 60)))
+    speck = _line(("م«", 27.0, (1872, 278, 12, 8)))
+    number = _line(("99863191", 95.0, (1790, 316, 217, 37)))
+    small_but_sure = _line(("١", 96.0, (1872, 400, 12, 8)))
+    kept = _without_specks(engine.Reading([label, speck, number, small_but_sure]))
+    assert [line.text for line in kept.lines] == ["رقم القيد", "99863191", "١"]

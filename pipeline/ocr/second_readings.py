@@ -102,7 +102,7 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     reading = reread_weak_lines(image, reading, languages, budget, crops)
     if any(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+")):
         reading = word_check.check_words(image, reading)
-    return attach_row_values(reading)
+    return attach_row_values(_without_specks(_without_number_pieces(reading)))
 
 
 def attach_row_values(reading: engine.Reading) -> engine.Reading:
@@ -454,6 +454,38 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     noise = [w for w in words if w in line.words and not _read_surely(w)]
     unread = _unread_ink(ink, words, runs, left, height)
     return engine.Line([_unsure_beside(w, noise, height, unread) if w in read else w for w in words])
+
+
+def _without_specks(reading: engine.Reading) -> engine.Reading:
+    """The reading without lines that are specks read unsurely as letters: no word a third as tall as
+    the page's words. A speck between a label and the value under it ("م«" at 27%, 8 pixels tall, under
+    "رقم القيد") stood where the value was looked for."""
+    if not reading.words:
+        return reading
+    height = float(np.median([w.box[3] for w in reading.words]))
+    lines = [line for line in reading.lines if line.confidence >= REREAD_LINE_BELOW
+             or any(w.box[3] >= height / 3 for w in line.words)]
+    return reading if len(lines) == len(reading.lines) else engine.Reading(lines)
+
+
+def _without_number_pieces(reading: engine.Reading) -> engine.Reading:
+    """The reading without numbers that are a piece of a number another line reads over the same ink:
+    ink of a line the page read as noise is read as a line of its own where no word's box covers it
+    (part of a date: "4/08/20"), and the digit reader then reads the noise line whole ("24/08/2015")."""
+    numbers = [w for w in reading.words if engine.NUMBER.fullmatch(w.text)]
+    pieces = {id(w) for w in numbers for whole in numbers
+              if len(whole.text) > len(w.text) and w.text in whole.text and _mostly_within(w.box, whole.box)}
+    if not pieces:
+        return reading
+    lines = [engine.Line([w for w in line.words if id(w) not in pieces]) for line in reading.lines]
+    return engine.Reading([line for line in lines if line.words])
+
+
+def _mostly_within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    """Most of `inner`'s width lies within `outer`'s, on rows they share."""
+    overlap = min(inner[0] + inner[2], outer[0] + outer[2]) - max(inner[0], outer[0])
+    rows = min(inner[1] + inner[3], outer[1] + outer[3]) - max(inner[1], outer[1])
+    return rows > 0 and overlap >= 0.8 * inner[2]
 
 
 def _digit_word(image: Image.Image, box: tuple[int, int, int, int]) -> OcrWord | None:
