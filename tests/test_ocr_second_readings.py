@@ -286,3 +286,18 @@ def test_a_line_of_specks_read_unsurely_as_letters_is_no_line():
     small_but_sure = _line(("١", 96.0, (1872, 400, 12, 8)))
     kept = _without_specks(engine.Reading([label, speck, number, small_but_sure]))
     assert [line.text for line in kept.lines] == ["رقم القيد", "99863191", "١"]
+
+
+def test_a_number_read_unsurely_in_a_latin_line_is_read_again_held_to_digits():
+    # 101's passport-00: its printed birth date "02 OCT/OCT 02" read "02 OCT/OCT 2", the "2" at 0%, so the
+    # MRZ's birth date could not be compared with the page and the passport went to review.
+    image = _latin_line("Date of birth 02 OCT/OCT 02")
+    (line,) = engine.read(image, "ara+eng", engine.PSM_AUTO).lines
+    last = line.words[-1]
+    assert last.text == "02"
+    lost = engine.Reading([engine.Line([*line.words[:-1], OcrWord("2", 0.0, last.box)])])
+    again = reread_digit_words(image, lost, "ara+eng", RereadBudget(6))
+    assert again.text == "Date of birth 02 OCT/OCT 02"
+    # A number read surely in a Latin line is left alone (each read costs a Tesseract run).
+    sure = engine.Reading([engine.Line([*line.words[:-1], OcrWord("2", 96.0, last.box)])])
+    assert reread_digit_words(image, sure, "ara+eng", RereadBudget(6)).text == "Date of birth 02 OCT/OCT 2"

@@ -368,15 +368,21 @@ def _digit_word_crops(
     crops: CropReader, reading: engine.Reading, languages: str, indic_lines: Collection[int] = ()
 ) -> dict[tuple[int, int], Crop]:
     """By (line, word) index, the crop each number in a line without Latin letters (an Arabic line, or
-    a number alone: the mixed models read "2006-02-16" as "2006-02-6") is read again from, with the
-    Latin models held to digits and date separators."""
+    a number alone: the mixed models read "2006-02-16" as "2006-02-6"), or read unsurely in a Latin line
+    (a passport's "02 OCT/OCT 02" read "02 OCT/OCT 2" at 0%), is read again from, with the Latin models
+    held to digits and date separators."""
     latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
     if not latin or latin == languages:
         return {}
+    def wanted(line: engine.Line, word: OcrWord) -> bool:
+        if not engine.NUMBER.fullmatch(word.text):
+            return False
+        lettered = any(c.isascii() and c.isalpha() for c in line.text)
+        return not lettered or (word.confidence < DIGIT_REREAD_MIN_CONFIDENCE and not looks_like_mrz(line.text))
+
     return {(i, j): crops.crop(_around(word.box, beside=2), latin, engine.PSM_SINGLE_LINE, _NUMBER_ALPHABET)
-            for i, line in enumerate(reading.lines)
-            if i not in indic_lines and not any(c.isascii() and c.isalpha() for c in line.text)
-            for j, word in enumerate(line.words) if engine.NUMBER.fullmatch(word.text)}
+            for i, line in enumerate(reading.lines) if i not in indic_lines
+            for j, word in enumerate(line.words) if wanted(line, word)}
 
 
 def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Reading:
