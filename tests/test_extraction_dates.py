@@ -32,6 +32,13 @@ def test_printed_dates(text, expected):
     assert parse_date(text, pivot_year=2026) == expected
 
 
+def test_a_number_on_the_line_after_a_date_is_not_its_year():
+    # 101's passport-01: "09 SEP/SEP 33" above a stray "1592" (a piece of the MRZ): the lines are joined,
+    # "33" was taken for a day and "1592" for the year, and the printed expiry was lost.
+    assert [d.value for d in find_dates("Date of expiry\n09 SEP/SEP 33\n1592", pivot_year=2026)] == [date(1933, 9, 9)]
+    assert parse_date("September 9, 2033\n1592", pivot_year=2026) == date(2033, 9, 9)
+
+
 def test_impossible_dates_are_not_dates():
     assert parse_date("31/02/2020") is None
     assert parse_date("no date here") is None

@@ -113,6 +113,9 @@ def find_dates(text: str, *, pivot_year: int | None = None) -> list[FoundDate]:
     return sorted(found, key=lambda d: d.start)
 
 
+_MONTH_TAIL = r"\s*(?:[/\-]?\s*[^\W\d]+\s*)?[,.\-/]?\s*"  # a second month word, a separator
+
+
 def _named_month_dates(text: str, pivot: int) -> list[FoundDate]:
     pattern, words = _month_pattern()
     folded = fold_keep_positions(text)
@@ -129,9 +132,11 @@ def _named_month_dates(text: str, pivot: int) -> list[FoundDate]:
                     out.append(FoundDate(value, m.start() - len(year_first.group(0)), m.end() + day_after.end(),
                                          hijri_month))
             continue
-        # Bilingual month words ("AUG/AOUT") may sit between the month and the year.
-        after = re.match(r"\s*(?:[/\-]?\s*[^\W\d]+\s*)?[,.\-/]?\s*(?:(\d{1,2})\s*,?\s+)?(\d{4}|\d{2})(?!\d)",
-                         folded[m.end():])
+        # Bilingual month words ("AUG/AOUT") may sit between the month and the year. With the day before
+        # the month, a year right after it is taken first: lines are joined, and a number on the next line
+        # is no year ("09 SEP/SEP 33" above "1592" read "33" as a day and "1592" as the year).
+        after = (before and re.match(_MONTH_TAIL + r"()(\d{4}|\d{2})(?!\d)", folded[m.end():])) or \
+            re.match(_MONTH_TAIL + r"(?:(\d{1,2})\s*,?\s+)?(\d{4}|\d{2})(?!\d)", folded[m.end():])
         if not after:
             continue
         if before:
