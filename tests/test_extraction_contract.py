@@ -9,7 +9,9 @@ from pipeline.extraction.contract import extract_contract, salary_kwd
     ("text", "amount"),
     [("KWD 650.000", 650.0), ("650 د.ك", 650.0), ("٦٥٠ دينار", 650.0), ("K.D. 1,250.500", 1250.5),
      ("450 KD", 450.0), ("Kuwaiti Dinars 725", 725.0), ("٧٥٠ دينار كويتي", 750.0), ("0 دينار", None),
-     ("KWD 1200.000", 1200.0), ("negotiable", None), ("K.D. 1,200,000", 1200.0), ("KWD 12,500", 12500.0)],
+     ("KWD 1200.000", 1200.0), ("negotiable", None), ("K.D. 1,200,000", 1200.0), ("KWD 12,500", 12500.0),
+     # The dinar misread by a letter (3030's contract-05) is the dinar; the dollar is no dinar.
+     ("800.000 ديئار كويق", 800.0), ("800 دولار", None)],
 )
 def test_salary_forms(text, amount):
     assert salary_kwd(text) == amount

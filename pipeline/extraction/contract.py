@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from pipeline.extraction.layout import field_texts
-from pipeline.extraction.normalise import clean, fold
+from pipeline.extraction.normalise import clean, edit_distance, fold
 from pipeline.extraction.values import date_value, name_value, number_value
 from pipeline.models import OcrWord
 
@@ -27,7 +27,9 @@ def salary_kwd(raw: str | None) -> float | None:
     """The amount in a salary text, in KWD; None when no currency-marked or bare amount is there."""
     if not raw:
         return None
-    text = clean(raw)
+    # The dinar's name a letter off is still the dinar ("800.000 ديئار كويق" for "دينار كويتي"); another
+    # currency's ("دولار") is two or more.
+    text = " ".join("دينار" if edit_distance(word, "دينار") <= 1 else word for word in clean(raw).split())
     for pattern in _SALARY:
         m = pattern.search(text)
         if m:
