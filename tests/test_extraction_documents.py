@@ -88,3 +88,12 @@ def test_generated_certificates_once_verified_with_a_field_misread_are_verified_
     wrong = {k: v for k, v in result.fields.items()
              if k in truth.fields and fold(str(truth.fields[k])).replace(" ", "") != fold(str(v)).replace(" ", "")}
     assert result.status != "verified" or not wrong, wrong
+
+
+def test_an_arabic_line_read_whole_as_latin_junk_is_read_with_the_arabic_model_where_its_ink_shows_it(tmp_path):
+    # 3030's contract-06 (Amiri, blurred and noisy): "المهنة : كهربائي" read "ae ced" at 33%; the line is read
+    # again with the Arabic model, whose reading the drawings of its words clearly show.
+    truth = make_document(tmp_path, "employment_contract-06", "employment_contract", seed=3030, degraded=True,
+                          fmt="jpg")
+    result = extract_file(tmp_path / truth.file, as_of=AS_OF)
+    assert result.fields["job_title"] == truth.fields["job_title"]

@@ -301,3 +301,15 @@ def test_a_number_read_unsurely_in_a_latin_line_is_read_again_held_to_digits():
     # A number read surely in a Latin line is left alone (each read costs a Tesseract run).
     sure = engine.Reading([engine.Line([*line.words[:-1], OcrWord("2", 96.0, last.box)])])
     assert reread_digit_words(image, sure, "ara+eng", RereadBudget(6)).text == "Date of birth 02 OCT/OCT 2"
+
+
+def test_a_latin_name_read_unsurely_on_an_arabic_page_stays_latin():
+    # Lines read as Latin junk are also read with the Arabic model (see the test on 3030's contract-06);
+    # a Latin name the page read unsurely is no such line: the drawings do not show the Arabic reading.
+    image = text_page(["اسم الزوج : حسن علي البدر", "Leila Reyes"], size=(1400, 400), font_px=40)
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    latin = next(line for line in reading.lines if "Reyes" in line.text)
+    unsure = engine.Reading([engine.Line([OcrWord(w.text, 40.0, w.box) for w in line.words]) if line is latin
+                             else line for line in reading.lines])
+    again = reread_weak_lines(image, unsure, "ara+eng", RereadBudget(6))
+    assert "Leila Reyes" in again.text

@@ -52,6 +52,9 @@ LATIN_WORD_FAIR = 70.0
 # A Latin word its line read below this is read again alone; read alone at least this surely, one
 # letter for another, it is the word.
 LATIN_WORD_CERTAIN = 95.0
+# A line read as Latin below this, on a page with sure Arabic words, may be Arabic read as look-alikes
+# whole ("المهنة : كهربائي" read "ae ced" at 33%).
+LATIN_JUNK_BELOW = 50.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
@@ -139,6 +142,8 @@ def reread_weak_lines(
     crops = crops or CropReader(image, LINE_PADDING)
     wanted = _weak_line_crops(crops, reading, languages)
     crops.prefetch(itertools.chain.from_iterable(list(wanted.values())[:budget.left]))
+    other_script = _arabic_crops_of_latin_junk(crops, reading, languages)
+    crops.prefetch(itertools.chain.from_iterable(other_script.values()))
     judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
     lines = []
     for i, line in enumerate(reading.lines):
@@ -176,7 +181,14 @@ def reread_weak_lines(
         if again.words and digits_kept and _arabic_script(focused) and not replacing:
             judged = judge().prefers(line, engine.Line(again.words))
             better = better if judged is None else judged is not line
-        lines.append(engine.Line(again.words) if better else line)
+        chosen = engine.Line(again.words) if better else line
+        # A line read as Latin junk is also read with the Arabic models, and taken so only where the
+        # drawings clearly show the Arabic reading (a Latin name read unsurely stays Latin).
+        if i in other_script and budget.take():
+            arabic = max((crops.read(crop) for crop in other_script[i]), key=lambda r: r.confidence)
+            shown = judge().prefers(chosen, engine.Line(arabic.words)) if arabic.words else None
+            chosen = chosen if shown is None else shown
+        lines.append(chosen)
     return engine.Reading(lines)
 
 
@@ -197,6 +209,19 @@ def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str)
             crop = crops.crop(_around(line.box), focused, engine.PSM_SINGLE_LINE)
             wanted[i] = [crop, crop._replace(scale=2.0)]
     return wanted
+
+
+def _arabic_crops_of_latin_junk(crops: CropReader, reading: engine.Reading, languages: str) -> dict[int, list[Crop]]:
+    """By line index, the crops (at its size and twice it) each line of Latin letters read below
+    `LATIN_JUNK_BELOW` is read again from with the Arabic models, on a page with sure Arabic words."""
+    arabic = "+".join(lang for lang in languages.split("+") if lang in ARABIC_SCRIPT_MODELS)
+    if not arabic or arabic == languages or not any(
+            w.confidence >= REREAD_LINE_BELOW and _in_script(w.text, arabic) for w in reading.words):
+        return {}
+    return {i: [crop, crop._replace(scale=2.0)] for i, line in enumerate(reading.lines)
+            if line.confidence < LATIN_JUNK_BELOW and not looks_like_mrz(line.text)
+            and any(c.isalpha() for c in line.text) and not any("\u0600" <= c <= "\u06ff" for c in line.text)
+            for crop in [crops.crop(_around(line.box), arabic, engine.PSM_SINGLE_LINE)]}
 
 
 def reread_foreign_words(
