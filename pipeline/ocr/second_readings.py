@@ -97,7 +97,8 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     foreseen = itertools.chain(_digit_word_crops(crops, reading, languages, indic_lines).values(), foreign.values(),
                                _latin_word_crops(crops, reading, languages).values(),
                                *(line_crops for i, line_crops in _weak_line_crops(crops, reading, languages).items()
-                                 if i not in changing))
+                                 if i not in changing),
+                               *_arabic_crops_of_latin_junk(crops, reading, languages).values())
     crops.prefetch(itertools.islice(foreseen, budget.left))
     reading = reread_digit_words(image, reading, languages, budget, crops, indic_lines)
     reading = reread_foreign_words(image, reading, languages, budget, crops)
@@ -141,9 +142,9 @@ def reread_weak_lines(
     nothing extra."""
     crops = crops or CropReader(image, LINE_PADDING)
     wanted = _weak_line_crops(crops, reading, languages)
-    crops.prefetch(itertools.chain.from_iterable(list(wanted.values())[:budget.left]))
     other_script = _arabic_crops_of_latin_junk(crops, reading, languages)
-    crops.prefetch(itertools.chain.from_iterable(other_script.values()))
+    # One prefetch: crops of one setting are read in one Tesseract run.
+    crops.prefetch(itertools.chain(*list(wanted.values())[:budget.left], *other_script.values()))
     judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
     lines = []
     for i, line in enumerate(reading.lines):
