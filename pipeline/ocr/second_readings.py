@@ -215,7 +215,7 @@ def _weak_line_crops(crops: CropReader, reading: engine.Reading, languages: str)
 def _arabic_crops_of_latin_junk(crops: CropReader, reading: engine.Reading, languages: str) -> dict[int, list[Crop]]:
     """By line index, the crops (at its size and twice it) each line of Latin letters read below
     `LATIN_JUNK_BELOW` is read again from with the Arabic models, on a page with sure Arabic words."""
-    arabic = "+".join(lang for lang in languages.split("+") if lang in ARABIC_SCRIPT_MODELS)
+    arabic = _models(languages, arabic=True)
     if not arabic or arabic == languages or not any(
             w.confidence >= REREAD_LINE_BELOW and _in_script(w.text, arabic) for w in reading.words):
         return {}
@@ -294,7 +294,7 @@ def _latin_word_crops(crops: CropReader, reading: engine.Reading, languages: str
     Latin line, read short of certainty, is read again from alone, with the Latin models. Capitals are
     codes and headings ("KWD", "CONTRACT") or a passport's names, which its MRZ checks; each page with
     such a word costs one more Tesseract run (15% of a scanned page's reading)."""
-    latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
+    latin = _models(languages, arabic=False)
     if not latin:
         return {}
     return {(i, j): crops.crop(_around(word.box, beside=4), latin, engine.PSM_SINGLE_LINE)
@@ -333,6 +333,11 @@ def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
     """A word of letters read in the other script than its line's, and not surely."""
     return (word.confidence < FOREIGN_WORD_TRUSTED and any(c.isalpha() for c in word.text)
             and script_languages(languages, word.text) != focused)
+
+
+def _models(languages: str, arabic: bool) -> str:
+    """The models of `languages` for the Arabic script, or for the others ("" when there are none)."""
+    return "+".join(lang for lang in languages.split("+") if (lang in ARABIC_SCRIPT_MODELS) == arabic)
 
 
 def _arabic_script(languages: str) -> bool:
@@ -397,7 +402,7 @@ def _digit_word_crops(
     a number alone: the mixed models read "2006-02-16" as "2006-02-6"), or read unsurely in a Latin line
     (a passport's "02 OCT/OCT 02" read "02 OCT/OCT 2" at 0%), is read again from, with the Latin models
     held to digits and date separators."""
-    latin = "+".join(lang for lang in languages.split("+") if lang not in ARABIC_SCRIPT_MODELS)
+    latin = _models(languages, arabic=False)
     if not latin or latin == languages:
         return {}
     def wanted(line: engine.Line, word: OcrWord) -> bool:

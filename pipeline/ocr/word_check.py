@@ -78,15 +78,17 @@ DOUBTED_CONFIDENCE = 30.0  # a checked word its drawing contradicts and no dicti
 
 def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     """The reading with unsure Arabic words replaced, confirmed or doubted by drawing (see the module note)."""
-    arabic, sure, _ = _arabic_words(reading)
+    arabic, sure, unsure = _arabic_words(reading)
     if not sure:
         return reading
     gray = np.asarray(image.convert("L"))
     font = _page_font(gray, sure)
     if font is None:
         return reading
-    reading = engine.Reading([_joined_pieces(gray, line, font) for line in reading.lines])
-    arabic, sure, unsure = _arabic_words(reading)
+    joined = [_joined_pieces(gray, line, font) for line in reading.lines]
+    if any(after is not before for after, before in zip(joined, reading.lines, strict=True)):
+        reading = engine.Reading(joined)
+        arabic, sure, unsure = _arabic_words(reading)
     height = float(np.median([w.box[3] for w in arabic]))
     lines = {id(w): line for line in reading.lines for w in line.words}
     own = {id(w): _own_box(w, lines[id(w)]) for w in unsure + sure}
