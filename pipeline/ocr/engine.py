@@ -1,4 +1,4 @@
-"""Tesseract through pytesseract: word boxes and confidences, orientation, engine fingerprint.
+"""Tesseract (kept loaded in worker processes): word boxes and confidences, orientation, engine fingerprint.
 
 Each Tesseract process is held to one thread (OMP_THREAD_LIMIT=1): parallelism comes from running
 one process per page, and letting OpenMP threads compete with those processes makes both slower.
@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import multiprocessing.util
 import os
 import re
+import select
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
@@ -144,51 +149,111 @@ def read(image: Image.Image, languages: str, psm: int, whitelist: str | None = N
          dpi: int = UNKNOWN_RESOLUTION) -> Reading:
     """Run Tesseract on one image and group its words into lines (in Tesseract's reading order); `dpi`
     is the resolution Tesseract is told."""
-    _limit_threads()
-    try:
-        # An uncompressed file: PNG (pytesseract's default) costs more to encode and decode than a
-        # page takes to binarise, and this runs once per page.
-        with tempfile.NamedTemporaryFile(suffix=".bmp") as handle:
-            image.save(handle, format="BMP", dpi=(dpi, dpi))
-            handle.flush()
-            tsv = pytesseract.image_to_data(handle.name, lang=languages, config=" ".join(_options(psm, whitelist)),
-                                            timeout=_time_left())
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as exc:
-        raise OcrError(f"tesseract failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from None
-    except RuntimeError:  # pytesseract's plain RuntimeError: it killed Tesseract at the timeout
-        raise _overtime() from None
-    return _reading(_rows(tsv))
+    return read_many([image], languages, psm, whitelist, dpi)[0]
 
 
-def read_many(images: Sequence[Image.Image], languages: str, psm: int, whitelist: str | None = None) -> list[Reading]:
-    """Each image read as `read` reads it, all in one Tesseract run: given a file listing images,
-    Tesseract reads them as the pages of one input, so its models load once (most of what a short
-    run costs). Tesseract's LSTM models keep nothing from page to page: the readings are the same."""
+def read_many(images: Sequence[Image.Image], languages: str, psm: int, whitelist: str | None = None,
+              dpi: int = UNKNOWN_RESOLUTION) -> list[Reading]:
+    """Each image read as `read` reads it, all in one request: given a file listing images, Tesseract
+    reads them as the pages of one input. Its LSTM models keep nothing from page to page: the readings
+    are the same."""
     if not images:
         return []
-    _limit_threads()
-    with tempfile.TemporaryDirectory(prefix="wathiqa-crops-") as folder:
+    with tempfile.TemporaryDirectory(prefix="wathiqa-ocr-") as folder:
         paths = [Path(folder) / f"{i}.bmp" for i in range(len(images))]
         for image, path in zip(images, paths, strict=True):
-            image.save(path, format="BMP", dpi=(UNKNOWN_RESOLUTION, UNKNOWN_RESOLUTION))
+            # An uncompressed file: PNG costs more to encode and decode than a page takes to binarise.
+            image.save(path, format="BMP", dpi=(dpi, dpi))
         listing = Path(folder) / "images.txt"
         listing.write_text("".join(f"{path}\n" for path in paths))
-        command = [pytesseract.pytesseract.tesseract_cmd, str(listing), "stdout", "-l", languages,
-                   *_options(psm, whitelist), "tsv"]
-        try:
-            # subprocess.run kills Tesseract at the timeout and waits for it: none is left behind.
-            done = subprocess.run(command, capture_output=True, timeout=_time_left() or None, check=False)
-        except subprocess.TimeoutExpired:
-            raise _overtime() from None
-        except OSError as exc:
-            raise OcrError(f"tesseract failed: {exc}") from None
-    if done.returncode:
-        error = done.stderr.decode(errors="replace").strip()
-        raise OcrError(f"tesseract failed: {error.splitlines()[-1] if error else f'exit status {done.returncode}'}")
+        tsv = _worker().run(listing, languages, psm, whitelist, Path(folder) / "words")
     pages: dict[int, list[list[str]]] = {}
-    for row in _rows(done.stdout.decode()):
+    for row in _rows(tsv):
         pages.setdefault(int(row[1]), []).append(row)
     return [_reading(pages.get(page, [])) for page in range(1, len(images) + 1)]
+
+
+WORKER_SCRIPT = Path(__file__).with_name("tesseract_worker.py")
+
+
+class _Worker:
+    """A `tesseract_worker` process, whose models stay loaded from one run to the next (loading them is
+    most of what a short run costs). One thread uses it at a time."""
+
+    def __init__(self) -> None:
+        self.thread = threading.current_thread()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER_SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
+
+    def run(self, images: Path, languages: str, psm: int, whitelist: str | None, output: Path) -> str:
+        """Tesseract's TSV of `images` (an image or a listing), or OcrError; killed past the page's deadline."""
+        left = _time_left()
+        request = {"images": str(images), "languages": languages, "psm": psm, "whitelist": whitelist,
+                   "output": str(output)}
+        assert self.process.stdin and self.process.stdout
+        try:
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it died: told below
+        if not select.select([self.process.stdout], [], [], left or None)[0]:
+            self.close(kill=True)
+            raise _overtime()
+        answer = self.process.stdout.readline().decode().strip()
+        if answer == "ok":
+            return output.with_suffix(".tsv").read_text()
+        if not answer:  # it ended: Tesseract crashed, or was killed
+            self.close(kill=True)
+            reason = f"it stopped ({self.process.returncode})"
+        else:
+            reason = answer.removeprefix("error ")
+        raise OcrError(f"tesseract failed: {reason}")
+
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        elif self.process.stdin:
+            self.process.stdin.close()  # it ends at the end of its input
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# Each thread of each process has its own worker, started on first use.
+_workers: dict[tuple[int, int], _Worker] = {}
+_workers_lock = threading.Lock()
+_workers_pid = 0  # the process that set up closing its workers at exit
+
+
+def _worker() -> _Worker:
+    global _workers_lock, _workers_pid
+    pid = os.getpid()
+    if _workers_pid != pid:
+        # A forked child (a page worker) starts afresh: its parent's workers are not its own, and the
+        # lock may have been held by a thread that does not exist in the child.
+        _workers_lock = threading.Lock()
+        _workers_pid = pid
+        # Finalize runs at a normal exit and at a multiprocessing child's exit, which skips atexit;
+        # waiting for the workers there also counts their CPU in the parent's.
+        multiprocessing.util.Finalize(None, _close_workers, exitpriority=0)
+    key = (pid, threading.get_ident())
+    with _workers_lock:
+        worker = _workers.get(key)
+        if worker is None or worker.process.poll() is not None:
+            for other in [k for k, w in _workers.items() if k[0] == pid and not w.thread.is_alive()]:
+                _workers.pop(other).close()  # a thread that has ended
+            worker = _workers[key] = _Worker()
+    return worker
+
+
+def _close_workers() -> None:
+    pid = os.getpid()
+    for key in [k for k in _workers if k[0] == pid]:
+        _workers.pop(key).close()
 
 
 def _options(psm: int, whitelist: str | None) -> list[str]:
