@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.blobstore import BlobNotFound, BlobStore, local_copy
+from pipeline.models import RELATIONS
 
 UPLOAD_ID = re.compile(r"^u\d{8}T\d{12}-[0-9a-f]{8}$")
 STAMP_LENGTH = len("u20260101T000000000000")  # the time part of an upload id
 PERSON_ID = re.compile(r"^[A-Za-z0-9-]{3,32}$")
-RELATIONS = ("self", "spouse", "child", "parent", "domestic_worker")
 SETTLE = timedelta(seconds=30)
 
 

@@ -20,6 +20,8 @@ DOC_TYPES: tuple[str, ...] = (
     "employment_contract",
     "unknown",
 )
+# Whom an upload is about, relative to the sponsoring resident.
+RELATIONS: tuple[str, ...] = ("self", "spouse", "child", "parent", "domestic_worker")
 
 
 @dataclass(frozen=True)

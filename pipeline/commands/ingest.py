@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from pipeline.blobstore import open_blobstore
 from pipeline.commands import CommandError
-from pipeline.inbox import RELATIONS, Inbox, Manifest
-from pipeline.intake import inspect_file
-from pipeline.models import DOC_TYPES
-from pipeline.settings import get_settings
+from pipeline.models import DOC_TYPES, RELATIONS
+
+if TYPE_CHECKING:
+    from pipeline.inbox import Manifest
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _manifest(args: argparse.Namespace, filename: str) -> Manifest:
+    from pipeline.inbox import Manifest
+
     return Manifest(
         person_id=args.person,
         declared_type=args.declared_type,
@@ -39,6 +39,15 @@ def _manifest(args: argparse.Namespace, filename: str) -> Manifest:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the blob store's client (boto3) is slow to import, and every command's parser is
+    # built on each run of `wathiqa` (`extract` has no use for it).
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from pipeline.blobstore import open_blobstore
+    from pipeline.inbox import Inbox
+    from pipeline.intake import inspect_file
+    from pipeline.settings import get_settings
+
     try:
         _manifest(args, "")  # bad ids or relation: one line, before anything is stored
     except ValueError as exc:

@@ -29,7 +29,7 @@ def salary_kwd(raw: str | None) -> float | None:
         return None
     # The dinar's name a letter off is still the dinar ("800.000 ديئار كويق" for "دينار كويتي"); another
     # currency's ("دولار") is two or more.
-    text = " ".join("دينار" if edit_distance(word, "دينار") <= 1 else word for word in clean(raw).split())
+    text = " ".join("دينار" if edit_distance(word, "دينار", 1) <= 1 else word for word in clean(raw).split())
     for pattern in _SALARY:
         m = pattern.search(text)
         if m:

@@ -56,7 +56,7 @@ def _repair_month_words(text: str) -> str:
         near = text[max(0, m.start() - 6):m.start()] + text[m.end():m.end() + 6]
         if word in months or not re.search(r"\d", near):
             return m.group(0)
-        close = {month for name, month in months.items() if edit_distance(word, name) <= len(name) // 3}
+        close = {month for name, month in months.items() if edit_distance(word, name, len(name) // 3) <= len(name) // 3}
         if len(close) != 1:
             return m.group(0)
         (month,) = close

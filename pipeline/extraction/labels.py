@@ -37,18 +37,22 @@ def _label_pattern(doc_type: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![^\W_])({alternatives})(?![^\W_])"), owners
 
 
+_MOST_SLIPS = 2
+
+
 def _allowed_slips(label: str) -> int:
     # OCR misreads a letter or two in a label; short labels must match exactly or they match values.
     # Arabic OCR slips more, and long Arabic labels stay distinctive with two slips.
     if len(label) >= 12 and _ARABIC.search(label):
-        return 2
+        return _MOST_SLIPS
     return 0 if len(label) < 6 else 1
 
 
 @lru_cache(maxsize=65536)
 def _slips(window: str, label: str) -> int:
-    """Letters OCR got wrong in a label, not counting a medial ه read as ب (Amiri's ـهـ: "الشبري", "انتباء")."""
-    return edit_distance(window.translate(_READ_ALIKE), label.translate(_READ_ALIKE))
+    """Letters OCR got wrong in a label, not counting a medial ه read as ب (Amiri's ـهـ: "الشبري", "انتباء");
+    any number over what a label may have is one more than that."""
+    return edit_distance(window.translate(_READ_ALIKE), label.translate(_READ_ALIKE), _MOST_SLIPS)
 
 
 def _one_word_garbled(window: str, label: str, owners: dict[str, str]) -> bool:

@@ -28,12 +28,17 @@ def fold_keep_positions(text: str) -> str:
     return "".join((fold(ch) or " ")[:1] if not ch.isspace() else " " for ch in text)
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions and substitutions cost one)."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance (insertions, deletions and substitutions cost one); `limit` + 1 for any
+    distance over `limit`, found without the whole table (labels are sought in every window of a page)."""
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if limit is not None and min(current) > limit:  # a row's least never falls in the rows below
+            return limit + 1
         previous = current
-    return previous[-1]
+    return previous[-1] if limit is None else min(previous[-1], limit + 1)

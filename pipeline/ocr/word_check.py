@@ -635,7 +635,7 @@ def form_rivals(text: str) -> dict[str, int]:
     reach = 2 if len(text) <= _SHORT else 1
     same = fold_for_matching(text)
     # Words longer or shorter by more than the reach are further than it (and most are: half the time).
-    return {w: d for w in words if abs(len(w) - len(text)) <= reach and (d := edit_distance(text, w)) <= reach
+    return {w: d for w in words if abs(len(w) - len(text)) <= reach and (d := edit_distance(text, w, reach)) <= reach
             and fold_for_matching(w) != same}
 
 

@@ -29,7 +29,7 @@ def check_number(mrz: Mrz, page: PrintedPage) -> Check:
     if any(_same_number(t, number) for t in printed):
         return Check(name, "pass", f"printed document number {number} matches the MRZ")
     candidates = [page.labeled_number] if page.labeled_number else []
-    candidates += [t for t in page.number_tokens if edit_distance(t, number) <= 2]
+    candidates += [t for t in page.number_tokens if edit_distance(t, number, 2) <= 2]
     # Same length but other characters is a disagreement; a character more or less is a partial read.
     different = [c for c in candidates if len(c) == len(number)]
     if different:
@@ -59,7 +59,7 @@ def check_names(mrz: Mrz, page: PrintedPage) -> Check:
     words = fold(page.text).upper().split()
     wanted = (mrz.surname + " " + mrz.given_names).split()
     # One OCR slip per name word is tolerated; a name missing entirely is only unsure (layouts vary).
-    missing = [w for w in wanted if not any(edit_distance(w, x) <= (1 if len(w) > 3 else 0) for x in words)]
+    missing = [w for w in wanted if not any(edit_distance(w, x, 1) <= (1 if len(w) > 3 else 0) for x in words)]
     if not wanted:
         return Check(name, "skip", "the MRZ name line could not be read; names are taken from the printed page")
     if missing:
