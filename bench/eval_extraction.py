@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.cpu import tree_cpu_seconds  # noqa: E402 (the checkout's, found through ROOT)
 
 PUBLIC = ROOT.parent / "shared/eval/public/passports"
 
@@ -50,17 +51,12 @@ def same(expected: Any, got: Any) -> bool:
     return expected == got
 
 
-def cpu_seconds() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def run(path: Path, as_of: date) -> tuple[Any, float, float]:
     from pipeline.extract import extract_file
 
-    wall, cpu = time.perf_counter(), cpu_seconds()
+    wall, cpu = time.perf_counter(), tree_cpu_seconds()
     result = extract_file(path, as_of=as_of)
-    return result, time.perf_counter() - wall, cpu_seconds() - cpu
+    return result, time.perf_counter() - wall, tree_cpu_seconds() - cpu
 
 
 def score(truth: dict[str, Any], result: Any, tally: Tally) -> None:

@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
-import resource
 import shutil
 import subprocess
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from bench.cpu import tree_cpu_seconds
 from pipeline.models import TextResult
 from pipeline.ocr import DocumentRequest, engine, preprocess, read_documents, second_readings
 from pipeline.ocr.document import PageJob, ocr_page
@@ -141,19 +141,12 @@ def _first_reading(files: list[Path], workers: int) -> tuple[float, int]:
         return _timed(files, workers)
 
 
-def _cpu_seconds() -> float:
-    """User and system time of this process and of every child it has waited for (pool workers and,
-    through them, their Tesseracts)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _measured(run: Callable[[], tuple[float, int]]) -> tuple[float, int, float]:
     """Wall seconds, characters read and CPU seconds of `run`: the CPU time hardly changes with others'
     load on the shared cores, so it shows the work done when the wall time is disturbed."""
-    before = _cpu_seconds()
+    before = tree_cpu_seconds()
     seconds, count = run()
-    return seconds, count, _cpu_seconds() - before
+    return seconds, count, tree_cpu_seconds() - before
 
 
 def plain_tesseract(images: list[Path], languages: str, workers: int) -> tuple[float, int]:
@@ -218,15 +211,21 @@ def ocrmypdf(binary: Path, files: list[Path], workers: int, at_once: int) -> tup
         return time.perf_counter() - started, seconds
 
 
-def _memory_job(job: PageJob) -> tuple[int, int, int]:
+def _status_kb(pid: str, field: str) -> int:
+    return int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if line.startswith(f"{field}:")))
+
+
+def _memory_job(job: PageJob) -> tuple[int, int, int, int]:
+    """The page worker's RSS, and the RSS now and at its peak of the Tesseract it keeps loaded (its children)."""
     ocr_page(job)
-    rss_kb = int(next(line.split()[1] for line in Path("/proc/self/status").read_text().splitlines()
-                      if line.startswith("VmRSS:")))
-    children_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return os.getpid(), rss_kb, children_peak_kb
+    children = [pid for task in Path("/proc/self/task").iterdir()
+                for pid in (task / "children").read_text().split()]
+    return (os.getpid(), _status_kb("self", "VmRSS"), sum(_status_kb(pid, "VmRSS") for pid in children),
+            sum(_status_kb(pid, "VmHWM") for pid in children))
 
 
-def memory_run(images: list[Path], pages: int, workers: int, settings: Settings) -> list[tuple[int, int, int]]:
+def memory_run(images: list[Path], pages: int, workers: int, settings: Settings) -> list[tuple[int, int, int, int]]:
     jobs = [PageJob(images[i % len(images)], "image", 0, i + 1, settings.ocr_languages, settings.ocr_dpi,
                     settings.max_image_pixels) for i in range(pages)]
     with ProcessPoolExecutor(workers) as pool:
@@ -305,9 +304,9 @@ def main() -> None:
         print(f"| {label} | {best[name]:.2f} | {cpu[name]:.2f} | {pages} | {chars[name]} |")
     if args.ocrmypdf.exists():
         # The slower layout once only, for the record.
-        before = _cpu_seconds()
+        before = tree_cpu_seconds()
         one_by_one, per_file = ocrmypdf(args.ocrmypdf, everything, 2, 1)
-        baseline_cpu = min(_cpu_seconds() - before, cpu["ocrmypdf"])
+        baseline_cpu = min(tree_cpu_seconds() - before, cpu["ocrmypdf"])
         print(f"\n`ocrmypdf -l {languages} --skip-text --output-type pdf`, mixed corpus ({total_pages} pages): "
               f"files one after another with --jobs 2 {one_by_one:.2f} s, 1 run (scanned "
               f"{sum(per_file[f] for f in corpus['scanned']):.2f}, photos {sum(per_file[f] for f in photos):.2f}, "
@@ -334,11 +333,11 @@ def main() -> None:
         started = time.perf_counter()
         samples = memory_run(images, args.memory_pages, 2, settings)
         tenth = max(1, len(samples) // 10)
-        first = max(s[1] for s in samples[:tenth]) / 1024
-        last = max(s[1] for s in samples[-tenth:]) / 1024
-        tesseract_peak = max(s[2] for s in samples) / 1024
+        first, last = ([max(s[i] for s in part) / 1024 for i in (1, 2)] for part in (samples[:tenth], samples[-tenth:]))
+        tesseract_peak = max(s[3] for s in samples) / 1024
         print(f"memory over {len(samples)} pages ({time.perf_counter() - started:.0f} s, 2 workers): worker RSS "
-              f"first tenth {first:.0f} MiB, last tenth {last:.0f} MiB; Tesseract peak RSS {tesseract_peak:.0f} MiB")
+              f"first tenth {first[0]:.0f} MiB, last tenth {last[0]:.0f} MiB; its Tesseract's RSS first tenth "
+              f"{first[1]:.0f} MiB, last tenth {last[1]:.0f} MiB, peak {tesseract_peak:.0f} MiB")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
