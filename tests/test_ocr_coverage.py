@@ -257,3 +257,20 @@ def test_a_number_read_beside_ink_read_as_noise_is_no_surer_than_the_noise(tmp_p
     text = read_document(tmp_path / truth.file, "image/png", "amiri-number", settings_with(data_dir=tmp_path))
     words = {w.text: w.confidence for page in text.pages for w in page.words}
     assert "6471337" in words or words.get("1337", 0.0) < 60.0
+
+
+def test_a_labels_colon_the_mixed_models_read_into_a_latin_look_alike_comes_back_as_its_own_word():
+    image = _arabic_line_with_latin_digits(["اسم الأم :", "نورة سامي الشمري"])
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    words = reading.lines[0].words
+    colon, name = next(i for i, w in enumerate(words) if w.text == ":"), [w.text for w in words].index("نورة")
+    assert name == colon + 1
+    # As a scan read it: the colon and the name beside it one Latin word ("ay:" at 77%).
+    left = min(words[colon].box[0], words[name].box[0])
+    right = max(w.box[0] + w.box[2] for w in (words[colon], words[name]))
+    top = min(w.box[1] for w in (words[colon], words[name]))
+    bottom = max(w.box[1] + w.box[3] for w in (words[colon], words[name]))
+    merged = OcrWord("ay:", 77.0, (left, top, right - left, bottom - top))
+    misread = engine.Reading([engine.Line([*words[:colon], merged, *words[name + 1:]])])
+    again = reread_foreign_words(image, misread, "ara+eng", RereadBudget(6))
+    assert again.text == reading.text

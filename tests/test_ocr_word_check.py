@@ -10,7 +10,7 @@ from pipeline.models import OcrWord
 from pipeline.ocr import engine, read_document, word_check
 from pipeline.settings import settings_with
 from tests.fixtures.documents import make_document
-from tests.fixtures.pages import AMIRI, NASKH
+from tests.fixtures.pages import AMIRI, DEJAVU, NASKH
 
 KUFI = "/usr/share/fonts/truetype/noto/NotoKufiArabic-Regular.ttf"
 
@@ -407,3 +407,16 @@ def test_two_words_of_the_dictionary_side_by_side_are_not_joined():
     image, boxes = _page(AMIRI, [*LINES[:3], ["اسم", "الأب", "عبد", "الله", "علي"]], 40)
     reading = _reading(boxes, {"عبد": ("عبد", 58.0), "الله": ("الله", 58.0)})
     assert [w.text for w in word_check.check_words(image, reading).lines[-1].words][2:4] == ["عبد", "الله"]
+
+
+def test_the_ink_under_an_arabic_guess_shows_the_dictionary_word_and_a_latin_names_ink_shows_none():
+    image, boxes = _page(lines=[["اسم", "الأب", "أحمد", "علي", "المطيري"], *LINES[1:]])
+    # A Latin name in an Arabic line (which the Arabic model reads as noise).
+    draw, latin = ImageDraw.Draw(image), ImageFont.truetype(str(DEJAVU), 40)
+    draw.text((60, 60), "Maria", font=latin, fill=0)
+    left, top, right, bottom = draw.textbbox((60, 60), "Maria", font=latin)
+    judge = word_check.LineJudge(image, _reading(boxes, {}))
+    # The Arabic model alone reads Amiri's stacked "علي" as "عل" at 0% (the mixed models read it "Je").
+    box = dict(boxes[0])["علي"]
+    assert judge.shown_word(OcrWord("عل", 0.0, box)) == OcrWord("علي", word_check.CHECKED_CONFIDENCE, box)
+    assert judge.shown_word(OcrWord("مربا", 0.0, (left, top, right - left, bottom - top))) is None

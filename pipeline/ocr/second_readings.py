@@ -234,13 +234,26 @@ def reread_foreign_words(
     "el"). The line's script wins when the mixed reading was unsure of the word and the focused
     models read only letters of that script there, not at a guess; the two confidences are not
     compared (the right Arabic reading often scores lower than the wrong Latin one). A Latin name
-    or code stays: read surely, or read by the Arabic model as noise at confidence near 0."""
+    or code stays: read surely, or read by the Arabic model as noise at confidence near 0. An Arabic
+    word read at such a guess is still taken when the ink shows it, or a dictionary word next to it,
+    drawn in the page's font: the Arabic model alone reads Amiri's stacked "علي" as "عل" at 0% (read
+    "Je" at 85% by the mixed models), and a Latin name's ink fits no Arabic word's drawing. It keeps the
+    guess's confidence: its line stays weak, to be read again whole (a better reading of the line than
+    word by word), and the word check decides the word again."""
+    judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
+
     def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
         # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
         # them is theirs already.
         others = [w.box for w in line.words if w is not word]
         own = [w for w in again.words if not any(b[0] <= w.box[0] + w.box[2] / 2 <= b[0] + b[2] for b in others)]
-        return own if _plausibly_in_script(own, line_languages(languages, line)) else [word]
+        focused = line_languages(languages, line)
+        # A label's colon the mixed models read into the word ("ay:") comes back as a word of its own.
+        lettered = [w for w in own if w.text != ":"]
+        if lettered and _plausibly_in_script(lettered, focused):
+            return own
+        shown = judge().shown_word(own[0]) if len(own) == 1 and _arabic_script(focused) else None
+        return [OcrWord(shown.text, own[0].confidence, own[0].box)] if shown else [word]
 
     crops = crops or CropReader(image, LINE_PADDING)
     return _reread_words(reading, _foreign_word_crops(crops, reading, languages), budget, crops, keep)

@@ -307,6 +307,15 @@ class LineJudge:
             return None
         return first if one > two else second
 
+    def shown_word(self, word: OcrWord) -> OcrWord | None:
+        """The dictionary word the ink under `word`'s box clearly shows, drawn in the page's font: the
+        word as read or one of its dictionary neighbours (as the word check decides an unsure word), at
+        the confidence of a word so decided; None when no drawing clearly fits."""
+        if self._font is None or not _arabic_word(word.text):
+            return None
+        checked = _checked_letters(self._gray, word, self._font, tall=False)
+        return checked if checked.confidence >= CHECKED_CONFIDENCE and checked.text in dictionary() else None
+
     def _explained(self, line: engine.Line) -> float:
         """The width of the line's words, each weighted by how closely its drawing fits its ink."""
         total = 0.0
