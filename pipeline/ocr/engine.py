@@ -159,6 +159,7 @@ def read_many(images: Sequence[Image.Image], languages: str, psm: int, whitelist
     are the same."""
     if not images:
         return []
+    _time_left()  # a page out of time starts no Tesseract
     with tempfile.TemporaryDirectory(prefix="wathiqa-ocr-") as folder:
         paths = [Path(folder) / f"{i}.bmp" for i in range(len(images))]
         for image, path in zip(images, paths, strict=True):
@@ -189,7 +190,6 @@ class _Worker:
 
     def run(self, images: Path, languages: str, psm: int, whitelist: str | None, output: Path) -> str:
         """Tesseract's TSV of `images` (an image or a listing), or OcrError; killed past the page's deadline."""
-        left = _time_left()
         request = {"images": str(images), "languages": languages, "psm": psm, "whitelist": whitelist,
                    "output": str(output)}
         assert self.process.stdin and self.process.stdout
@@ -198,6 +198,11 @@ class _Worker:
             self.process.stdin.flush()
         except BrokenPipeError:
             pass  # it died: told below
+        try:
+            left = _time_left()
+        except OcrError:
+            self.close(kill=True)
+            raise
         if not select.select([self.process.stdout], [], [], left or None)[0]:
             self.close(kill=True)
             raise _overtime()
