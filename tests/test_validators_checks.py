@@ -130,6 +130,17 @@ def test_an_amount_read_unsurely_needs_review():
     assert _field_check(text, {"monthly_salary_kwd": 650.0})[0].outcome == "pass"  # not on the page
 
 
+def test_an_amount_is_judged_by_the_number_that_prints_it_in_whatever_form():
+    # Arabic-Indic "٣٥٠" read by Tesseract as "٠١" (never sure: "01" at 0%), a salary of 1 dinar.
+    text = _read(("الراتب", 93.0), ("01", 0.0), ("دينار", 89.0))
+    (check,) = _field_check(text, {"monthly_salary_kwd": 1.0})
+    assert check.outcome == "fail" and "'01' at 0%" in check.detail
+    text = _read(("KWD", 95.0), ("1,250.000", 40.0))
+    assert _field_check(text, {"monthly_salary_kwd": 1250.0})[0].outcome == "fail"
+    text = _read(("KWD", 95.0), ("1,250.000", 94.0))
+    assert _field_check(text, {"monthly_salary_kwd": 1250.0})[0].outcome == "pass"
+
+
 def test_declared_type_is_checked_not_trusted():
     assert check_declared_type("passport", "birth_certificate")[0].severity == "review"
     assert check_declared_type(None, "passport")[0].outcome == "skip"

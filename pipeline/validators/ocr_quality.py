@@ -14,6 +14,7 @@ NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
 _MARKS = ".:,;|،\"'“”«»"  # read around a value's words, not part of them
 _ALEFS = ("ا", "أ", "إ", "آ")
+_NUMBER_WORD = re.compile(r"\d[\d,.٫]*")
 # People's names hold no numbers (a company's may: "شركة 2000 للتجارة").
 _PERSON_NAMES = frozenset({"surname", "given_names", "husband_name", "wife_name", "child_name", "father_name",
                            "mother_name", "employee_name"})
@@ -52,9 +53,16 @@ def field_doubts(text: TextResult, fields: dict[str, Any], minimum: float,
             # A value is cut from its line without the marks around its words ("السيد." ends a name).
             for text in {word.text, word.text.strip(_MARKS)}:
                 readings.setdefault(text, []).append(word.confidence)
+    # Imported here: the extraction package imports this module (it runs the checks it extracts for).
+    from pipeline.extraction.contract import salary_kwd
+
     surest = {text: sorted(confidences, reverse=True) for text, confidences in readings.items()}
+    amounts: dict[float, list[str]] = {}
+    for text in surest:
+        if _NUMBER_WORD.fullmatch(text) and (amount := salary_kwd(text)) is not None:
+            amounts.setdefault(amount, []).append(text)
     unsure = [FieldDoubt(name, f"{name} word {word!r} at {confidence:.0f}%") for name, value in fields.items()
-              for word, times in Counter(_words(value) + (_date_words(value) if printed_dates else [])).items()
+              for word, times in Counter(_words(value, amounts) + (_date_words(value) if printed_dates else [])).items()
               if word in surest and (confidence := surest[word][min(times, len(surest[word])) - 1]) < minimum]
     # A value is written in one script: a Latin word inside an Arabic name ("de عمر البدر", read at 94%)
     # is a look-alike of an Arabic word however surely it was read, and the other way round.
@@ -103,12 +111,14 @@ def _other_script_words(value: Any) -> list[str]:
     return [w for w, s in scripts.items() if s == minority]
 
 
-def _words(value: Any) -> list[str]:
-    """A value's words as the page may print them: a text's words; an amount as "650" or "650.000"."""
+def _words(value: Any, amounts: dict[float, list[str]]) -> list[str]:
+    """A value's words as the page printed them: a text's words; an amount's, each number on the page
+    that spells it ("650", "650.000", "1,250", or "01": Arabic-Indic "٣٥٠" read as "٠١" at 0%, whose
+    salary of 1 was verified when only "1" and "1.000" were looked for)."""
     if isinstance(value, str):
         return value.split()
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return [f"{value:g}", f"{value:.3f}"]
+        return amounts.get(float(value), [])
     return []
 
 
