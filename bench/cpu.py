@@ -15,13 +15,22 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _live_descendants_seconds(pid: str) -> float:
+    # Threads and processes end while they are looked at: one gone is counted by whoever waited for it.
     total = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return 0.0
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in children:
             try:
                 fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
             except FileNotFoundError:
-                continue  # ended meanwhile: counted as waited for, or by its parent
+                continue
             # utime, stime, and the children it has waited for (cutime, cstime).
             total += sum(int(value) for value in fields[11:15]) / _TICKS + _live_descendants_seconds(child)
     return total
