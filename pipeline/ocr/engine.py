@@ -261,10 +261,6 @@ def _close_workers() -> None:
         _workers.pop(key).close()
 
 
-def _options(psm: int, whitelist: str | None) -> list[str]:
-    return ["--psm", str(psm), *(["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else [])]
-
-
 def _rows(tsv: str) -> list[list[str]]:
     """Tesseract's TSV without its header: level, page, block, paragraph, line, word, left, top,
     width, height, confidence, text (absent in rows of no text)."""
