@@ -3,6 +3,7 @@
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.models import OcrWord
 from pipeline.ocr import coverage, engine, fold_for_matching, preprocess
 from pipeline.ocr.document import PageJob, ocr_page
 from pipeline.ocr.second_readings import TWO_LINES, RereadBudget, read_skipped_lines
@@ -88,3 +89,20 @@ def test_a_skipped_line_the_line_mode_reads_unsurely_is_read_whole_without_layou
     page = ocr_page(PageJob(tmp_path / truth.file, "image", 0, 1, "ara+eng", 300, 80_000_000))
     lines = [_key(line) for line in page.text.splitlines()]
     assert "الجنس" in lines and lines[lines.index("الجنس") + 1] == _key("أنثى")
+
+
+def test_a_skipped_run_is_read_with_the_words_of_its_row_the_page_read_only_guessed_at():
+    # A Hijri date the page read as "109" (45%) and "هه" (47%) at its ends, its middle skipped.
+    image = Image.new("L", (1400, 300), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(DEJAVU), 38)
+    draw.text((1340, 60), "تاريخ الزواج", font=ImageFont.truetype(str(NASKH), 38), fill=20, anchor="ra",
+              direction="rtl")
+    draw.text((1340, 160), "1427/11/29", font=font, fill=20, anchor="ra")
+    label = engine.read(image.crop((0, 0, 1400, 140)), "ara+eng", engine.PSM_AUTO)
+    assert label.text == "تاريخ الزواج"
+    left, top, right, bottom = draw.textbbox((1340, 160), "1427/11/29", font=font, anchor="ra")
+    fifth = (right - left) // 5
+    guessed = engine.Line([OcrWord("109", 45.0, (right - fifth, top, fifth, bottom - top)),
+                           OcrWord("14", 47.0, (left, top, fifth, bottom - top))])
+    restored = read_skipped_lines(image, engine.Reading([*label.lines, guessed]), "ara+eng", RereadBudget(6))
+    assert [line.text for line in restored.lines] == ["تاريخ الزواج", "1427/11/29"]

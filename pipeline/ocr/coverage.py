@@ -15,7 +15,7 @@ from pipeline.ocr.preprocess import dark_ink_mask, ink_mask, text_bands
 # Estimates run on a copy reduced so a text line is about this tall (cheap, and blind to specks).
 _WORK_LINE_HEIGHT = 16
 # Words of one line are closer than this many line heights; columns are further apart.
-_WORD_GAP = 1.5
+WORD_GAP = 1.5
 # A run of ink this many line heights tall (or short) is not a text line (rules, stamps, noise).
 _MIN_HEIGHT, _MAX_HEIGHT = 0.5, 2.5
 # Share of a region's pixels that must be ink: text is dense, scanner noise is sparse.
@@ -49,7 +49,7 @@ def unread_regions(
         band_height = bottom - top + 1
         if not _MIN_HEIGHT * height <= band_height <= _MAX_HEIGHT * height:
             continue
-        for left, right in column_runs(mask[top:bottom + 1].any(axis=0), gap=_WORD_GAP * height):
+        for left, right in column_runs(mask[top:bottom + 1].any(axis=0), gap=WORD_GAP * height):
             region = mask[top:bottom + 1, left:right + 1]
             if right - left + 1 >= height and region.mean() >= _MIN_INK:
                 pad = max(1, round(0.25 * height))

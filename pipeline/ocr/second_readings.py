@@ -638,12 +638,17 @@ def read_skipped_lines(
     in its column.
     A run the line mode reads as nothing (it drops some clean lines whole: "عمر حسن العنزي" in Noto Sans
     Arabic) is read again without layout analysis (PSM 13). A run as tall as two lines (a short label
-    and its value under it, both skipped) is read as a block of lines."""
+    and its value under it, both skipped) is read as a block of lines. A run beside words of its row
+    the page read only guessed at is read with them, in their place: they are pieces of its line
+    ("1427/11/29 هـ" read as "109" at 45% and "هه" at 47% around a skipped "1427/1")."""
     height = preprocess.line_height(image)
     if not height or not reading.lines:
         return reading
     crops = crops or CropReader(image, LINE_PADDING)
-    regions = coverage.unread_regions(image, [w.box for w in reading.words], height)
+    grown = [_with_guessed_neighbours(region, reading, height)
+             for region in coverage.unread_regions(image, [w.box for w in reading.words], height)]
+    regions = [region for region, _ in grown]
+    pieces = {region: guessed for region, guessed in grown}
     # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
     # script's models where read unsurely); the loop below then decides from them as if read one by one.
     first = [crops.crop(region, languages, _mode(region, height)) for region in regions[:budget.left]]
@@ -684,10 +689,37 @@ def read_skipped_lines(
             if number is None:
                 continue
             best = engine.Reading([engine.Line([number])])
+        if pieces[region]:
+            lines = [engine.Line(kept) for line in lines
+                     if (kept := [w for w in line.words if id(w) not in pieces[region]])]
         for line in best.lines:
             left, top, width, line_height = line.box
             lines.insert(_place(lines, (left, top, left + width, top + line_height)), line)
     return engine.Reading(lines)
+
+
+def _with_guessed_neighbours(
+    region: tuple[int, int, int, int], reading: engine.Reading, height: float
+) -> tuple[tuple[int, int, int, int], frozenset[int]]:
+    """The region grown over the words of its row read below `UNREAD_LINE_MIN_CONFIDENCE` that stand
+    within a word gap of it, and those words' ids."""
+    left, top, right, bottom = region
+    taken: set[int] = set()
+    growing = True
+    while growing:
+        growing = False
+        for word in reading.words:
+            x, y, width, word_height = word.box
+            if id(word) in taken or word.confidence >= UNREAD_LINE_MIN_CONFIDENCE:
+                continue
+            shared = min(bottom, y + word_height) - max(top, y)
+            gap = max(x - right, left - (x + width))
+            if shared >= 0.5 * min(bottom - top, word_height) and gap <= coverage.WORD_GAP * height:
+                left, top = min(left, x), min(top, y)
+                right, bottom = max(right, x + width), max(bottom, y + word_height)
+                taken.add(id(word))
+                growing = True
+    return (left, top, right, bottom), frozenset(taken)
 
 
 def _still_unsure(crops: CropReader, crop: Crop, languages: str) -> bool:
