@@ -106,3 +106,8 @@ def test_a_skipped_run_is_read_with_the_words_of_its_row_the_page_read_only_gues
                            OcrWord("14", 47.0, (left, top, fifth, bottom - top))])
     restored = read_skipped_lines(image, engine.Reading([*label.lines, guessed]), "ara+eng", RereadBudget(6))
     assert [line.text for line in restored.lines] == ["تاريخ الزواج", "1427/11/29"]
+    # With a word of the row read surely, the row is a line the page read in part: the guess is left to
+    # the passes that read a line again whole, and the run is read alone.
+    partly = engine.Line([guessed.words[0], OcrWord("14", 92.0, guessed.words[1].box)])
+    restored = read_skipped_lines(image, engine.Reading([*label.lines, partly]), "ara+eng", RereadBudget(6))
+    assert "109" in restored.text.split()

@@ -702,23 +702,30 @@ def _with_guessed_neighbours(
     region: tuple[int, int, int, int], reading: engine.Reading, height: float
 ) -> tuple[tuple[int, int, int, int], frozenset[int]]:
     """The region grown over the words of its row read below `UNREAD_LINE_MIN_CONFIDENCE` that stand
-    within a word gap of it, and those words' ids."""
+    within a word gap of it, and those words' ids; the region as it was when a word read more surely
+    stands there too (the row is a line the page read in part: "علي" read surely beside a skipped "عمر
+    حسين" and a guess over "عمر" became a line of its own, and the name lost it)."""
     left, top, right, bottom = region
     taken: set[int] = set()
+
+    def beside(word: OcrWord) -> bool:
+        x, y, width, word_height = word.box
+        shared = min(bottom, y + word_height) - max(top, y)
+        gap = max(x - right, left - (x + width))
+        return shared >= 0.5 * min(bottom - top, word_height) and gap <= coverage.WORD_GAP * height
+
     growing = True
     while growing:
         growing = False
         for word in reading.words:
-            x, y, width, word_height = word.box
-            if id(word) in taken or word.confidence >= UNREAD_LINE_MIN_CONFIDENCE:
-                continue
-            shared = min(bottom, y + word_height) - max(top, y)
-            gap = max(x - right, left - (x + width))
-            if shared >= 0.5 * min(bottom - top, word_height) and gap <= coverage.WORD_GAP * height:
+            if id(word) not in taken and word.confidence < UNREAD_LINE_MIN_CONFIDENCE and beside(word):
+                x, y, width, word_height = word.box
                 left, top = min(left, x), min(top, y)
                 right, bottom = max(right, x + width), max(bottom, y + word_height)
                 taken.add(id(word))
                 growing = True
+    if any(id(word) not in taken and beside(word) for word in reading.words):
+        return region, frozenset()
     return (left, top, right, bottom), frozenset(taken)
 
 
