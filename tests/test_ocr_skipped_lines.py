@@ -111,3 +111,17 @@ def test_a_skipped_run_is_read_with_the_words_of_its_row_the_page_read_only_gues
     partly = engine.Line([guessed.words[0], OcrWord("14", 92.0, guessed.words[1].box)])
     restored = read_skipped_lines(image, engine.Reading([*label.lines, partly]), "ara+eng", RereadBudget(6))
     assert "109" in restored.text.split()
+
+
+def test_two_skipped_runs_around_one_guess_are_read_as_one_line():
+    image = Image.new("L", (1400, 300), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(DEJAVU), 38)
+    draw.text((1340, 60), "Date of Marriage", font=font, fill=20, anchor="ra")
+    draw.text((1340, 160), "1427/11/29 AH", font=font, fill=20, anchor="ra")
+    label = engine.read(image.crop((0, 0, 1400, 140)), "ara+eng", engine.PSM_AUTO)
+    assert label.text == "Date of Marriage"
+    left, top, right, bottom = draw.textbbox((1340, 160), "1427/11/29 AH", font=font, anchor="ra")
+    third = (right - left) // 3
+    guess = engine.Line([OcrWord("ll", 30.0, (left + third, top, third, bottom - top))])
+    restored = read_skipped_lines(image, engine.Reading([*label.lines, guess]), "ara+eng", RereadBudget(6))
+    assert [line.text for line in restored.lines] == ["Date of Marriage", "1427/11/29 AH"]

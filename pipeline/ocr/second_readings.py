@@ -645,10 +645,17 @@ def read_skipped_lines(
     if not height or not reading.lines:
         return reading
     crops = crops or CropReader(image, LINE_PADDING)
-    grown = [_with_guessed_neighbours(region, reading, height)
-             for region in coverage.unread_regions(image, [w.box for w in reading.words], height)]
+    grown: list[tuple[tuple[int, int, int, int], frozenset[int]]] = []
+    for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
+        wider, guessed = _with_guessed_neighbours(region, reading, height)
+        # Two runs around one guess are one line: read once, not the guess's ink twice.
+        shared = next((i for i, (_, taken) in enumerate(grown) if guessed & taken), None)
+        if shared is not None:
+            (left, top, right, bottom), taken = grown.pop(shared)
+            wider = (min(left, wider[0]), min(top, wider[1]), max(right, wider[2]), max(bottom, wider[3]))
+            guessed |= taken
+        grown.append((wider, guessed))
     regions = [region for region, _ in grown]
-    pieces = {region: guessed for region, guessed in grown}
     # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
     # script's models where read unsurely); the loop below then decides from them as if read one by one.
     first = [crops.crop(region, languages, _mode(region, height)) for region in regions[:budget.left]]
@@ -658,7 +665,7 @@ def read_skipped_lines(
     crops.prefetch(crop._replace(languages=_focused(languages, crops.read(crop))) for crop in settled)
     crops.prefetch(_raw_line(crop) for crop in first if _still_unsure(crops, crop, languages))
     lines = list(reading.lines)
-    for region in regions:
+    for region, guessed in grown:
         if not budget.take():
             break
         best = crops.read(crop := crops.crop(region, languages, _mode(region, height)))
@@ -689,9 +696,8 @@ def read_skipped_lines(
             if number is None:
                 continue
             best = engine.Reading([engine.Line([number])])
-        if pieces[region]:
-            lines = [engine.Line(kept) for line in lines
-                     if (kept := [w for w in line.words if id(w) not in pieces[region]])]
+        if guessed:
+            lines = [engine.Line(kept) for line in lines if (kept := [w for w in line.words if id(w) not in guessed])]
         for line in best.lines:
             left, top, width, line_height = line.box
             lines.insert(_place(lines, (left, top, left + width, top + line_height)), line)
