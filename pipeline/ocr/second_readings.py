@@ -651,9 +651,8 @@ def read_skipped_lines(
         # Two runs around one guess are one line: read once, not the guess's ink twice.
         shared = next((i for i, (_, taken) in enumerate(grown) if guessed & taken), None)
         if shared is not None:
-            (left, top, right, bottom), taken = grown.pop(shared)
-            wider = (min(left, wider[0]), min(top, wider[1]), max(right, wider[2]), max(bottom, wider[3]))
-            guessed |= taken
+            other, taken = grown.pop(shared)
+            wider, guessed = _joined(other, wider), guessed | taken
         grown.append((wider, guessed))
     regions = [region for region, _ in grown]
     # Each round of reads in one Tesseract run (line mode; raw mode where it read nothing; the line's
@@ -711,10 +710,10 @@ def _with_guessed_neighbours(
     within a word gap of it, and those words' ids; the region as it was when a word read more surely
     stands there too (the row is a line the page read in part: "علي" read surely beside a skipped "عمر
     حسين" and a guess over "عمر" became a line of its own, and the name lost it)."""
-    left, top, right, bottom = region
-    taken: set[int] = set()
+    grown, taken = region, set()
 
     def beside(word: OcrWord) -> bool:
+        left, top, right, bottom = grown
         x, y, width, word_height = word.box
         shared = min(bottom, y + word_height) - max(top, y)
         gap = max(x - right, left - (x + width))
@@ -726,13 +725,17 @@ def _with_guessed_neighbours(
         for word in reading.words:
             if id(word) not in taken and word.confidence < UNREAD_LINE_MIN_CONFIDENCE and beside(word):
                 x, y, width, word_height = word.box
-                left, top = min(left, x), min(top, y)
-                right, bottom = max(right, x + width), max(bottom, y + word_height)
+                grown = _joined(grown, (x, y, x + width, y + word_height))
                 taken.add(id(word))
                 growing = True
     if any(id(word) not in taken and beside(word) for word in reading.words):
         return region, frozenset()
-    return (left, top, right, bottom), frozenset(taken)
+    return grown, frozenset(taken)
+
+
+def _joined(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The smallest region (left, top, right, bottom) holding both."""
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
 def _still_unsure(crops: CropReader, crop: Crop, languages: str) -> bool:
