@@ -7,6 +7,8 @@ found here, so the page reader can read it as a line of its own.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from PIL import Image
 
@@ -18,6 +20,14 @@ _WORK_LINE_HEIGHT = 16
 WORD_GAP = 1.5
 # A run of ink this many line heights tall (or short) is not a text line (rules, stamps, noise).
 _MIN_HEIGHT, _MAX_HEIGHT = 0.5, 2.5
+# A band up to this many line heights tall may be lines whose tall letters and tails touch (Amiri's
+# "النوع" over its value "أنثى"): it is cut where its rows hold least ink, when that row holds no more
+# than this share of its fullest row (a picture's rows are all inked). Taller ones are pictures.
+_MAX_TOUCHING = 6.0
+_VALLEY = 0.25
+# A row of a line holds this many line heights of ink at least: a short word alone on its row (its
+# thin strokes hold a few pixels per row) is a line, not specks.
+_ROW_INK = 0.1
 # Share of a region's pixels that must be ink: text is dense, scanner noise is sparse.
 _MIN_INK = 0.06
 # Ink running unbroken down this many line heights is a rule or a frame, not text.
@@ -38,25 +48,50 @@ def unread_regions(
         return []
     height = line_height / factor
     mask = _unread(mask, boxes, factor, height)
-    bands = text_bands(mask)
+    bands = _bands(mask, height)
     if sum(b - t + 1 for t, b in bands) > _PATTERNED_ROWS * mask.shape[0]:
         # Unread "ink" on most rows is a patterned background (security printing), not text: the text
         # is the ink darker than the pattern.
         mask = _unread(dark_ink_mask(small), boxes, factor, height)
-        bands = text_bands(mask)
+        bands = _bands(mask, height)
     found = []
-    for top, bottom in ((int(t), int(b)) for t, b in bands):
-        band_height = bottom - top + 1
-        if not _MIN_HEIGHT * height <= band_height <= _MAX_HEIGHT * height:
-            continue
+    lines = [line for line in _lines(mask, bands, height) if line[1] - line[0] + 1 >= _MIN_HEIGHT * height]
+    # A margin around the ink, as the reduced copy's ink misses faint edges; never past the middle of
+    # the gap to the next line (lines cut apart touch: a margin would put part of one into the other's
+    # reading).
+    pad = max(1, round(0.25 * height))
+    middles = [(above + 1 + below) // 2 for (_, above), (below, _) in itertools.pairwise(lines)]
+    for (top, bottom), first, last in zip(lines, [0, *middles], [*middles, mask.shape[0]], strict=False):
         for left, right in column_runs(mask[top:bottom + 1].any(axis=0), gap=WORD_GAP * height):
             region = mask[top:bottom + 1, left:right + 1]
             if right - left + 1 >= height and region.mean() >= _MIN_INK:
-                pad = max(1, round(0.25 * height))
-                found.append((max(0, (left - pad) * factor), max(0, (top - pad) * factor),
-                              min(image.width, (right + 1 + pad) * factor),
-                              min(image.height, (bottom + 1 + pad) * factor)))
+                found.append((max(0, (left - pad) * factor), max(first, top - pad) * factor,
+                              min(image.width, (right + 1 + pad) * factor), min(last, bottom + 1 + pad) * factor))
     return found
+
+
+def _bands(mask: np.ndarray, height: float) -> list[tuple[int, int]]:
+    return text_bands(mask, row_ink=min(max(1, 0.005 * mask.shape[1]), _ROW_INK * height))
+
+
+def _lines(mask: np.ndarray, bands: list[tuple[int, int]], height: float) -> list[tuple[int, int]]:
+    """The bands no taller than a line, and those up to `_MAX_TOUCHING` lines tall cut into lines, each
+    cut at a valley: the row of least ink in its middle part (the one nearest the middle of those)."""
+    lines, todo = [], [(int(t), int(b)) for t, b in bands if b - t + 1 <= _MAX_TOUCHING * height]
+    while todo:
+        top, bottom = todo.pop(0)
+        if bottom - top + 1 <= _MAX_HEIGHT * height:
+            lines.append((top, bottom))
+            continue
+        edge = round(_MIN_HEIGHT * height)
+        ink = mask[top:bottom + 1].sum(axis=1)
+        rows = ink[edge:len(ink) - edge]
+        if rows.min() > _VALLEY * ink.max():
+            continue
+        middle = (bottom - top) / 2 - edge
+        cut = top + edge + min(np.flatnonzero(rows == rows.min()), key=lambda row: abs(row - middle))
+        todo[:0] = [(top, int(cut) - 1), (int(cut) + 1, bottom)]
+    return lines
 
 
 def _unread(mask: np.ndarray, boxes: list[tuple[int, int, int, int]], factor: int, height: float) -> np.ndarray:

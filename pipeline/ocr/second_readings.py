@@ -645,6 +645,7 @@ def read_skipped_lines(
     if not height or not reading.lines:
         return reading
     crops = crops or CropReader(image, LINE_PADDING)
+    judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
     grown: list[tuple[tuple[int, int, int, int], frozenset[int]]] = []
     for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
         wider, guessed = _with_guessed_neighbours(region, reading, height)
@@ -689,12 +690,16 @@ def read_skipped_lines(
                   or sum(c.isalnum() for c in best.text) < 2)
         # An MRZ line is kept however unsure (security printing behind it): the MRZ reader reads it again.
         if unsure and not looks_like_mrz(best.text):
-            # Tesseract cannot read Arabic-Indic digits: a line of them is noise to it.
             left, top, right, bottom = region
-            number = _digit_word(image.crop(region), (left, top, right - left, bottom - top))
-            if number is None:
+            box = (left, top, right - left, bottom - top)
+            # A closed-list field's label or value alone on its line ("أنثى" in Amiri, which Tesseract
+            # reads "اق") is told by drawing them over its ink; Tesseract cannot read Arabic-Indic
+            # digits: a line of them is noise to it.
+            form = judge().form_line(box, best.text) if _models(languages, arabic=True) else None
+            number = None if form else _digit_word(image.crop(region), box)
+            if form is None and number is None:
                 continue
-            best = engine.Reading([engine.Line([number])])
+            best = engine.Reading([form or engine.Line([number])])
         if guessed:
             lines = [engine.Line(kept) for line in lines if (kept := [w for w in line.words if id(w) not in guessed])]
         for line in best.lines:

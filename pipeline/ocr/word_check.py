@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.models import OcrWord
-from pipeline.ocr import derived, engine
+from pipeline.ocr import coverage, derived, engine
 from pipeline.ocr.arabic import fold_for_matching
 from pipeline.ocr.indic_digits import digit_fonts
 from pipeline.ocr.preprocess import components, ink_box, otsu_threshold, text_bands
@@ -54,6 +54,7 @@ _LOST_REACH = 0.6  # word heights: how far beside its box a word's lost letters 
 FORM_LINE_MATCH = 0.5
 FORM_LINE_MARGIN = 0.15
 _FORM_LINE_WORDS = 4  # a label and its value, a colon, and one word more misread in pieces
+_SURE_WORD = 90.0  # a word read this surely (a bilingual form's English label) is no misread form line
 _TALL = 1.5  # a word box this many times the page's median word height was read from a crop of two lines
 _SHORT = 5  # letters: a reading this short may have lost two
 _LOST_AND_MISREAD = 6  # letters: a reading this short may have lost one and misread one
@@ -133,11 +134,13 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
             better = max((_fit(inks, _drawn(text, font)) for text in longer), default=0.0)
             if fair and checked[id(w)].text == w.text and better - fit >= MARGIN:
                 checked[id(w)] = OcrWord(w.text, min(w.confidence, DOUBTED_CONFIDENCE), w.box)
-    lines = [engine.Line([checked.get(id(w), w) for w in line.words]) for line in reading.lines]
     # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
-    # field, the line may be that list's words alone.
-    return engine.Reading([_form_line(gray, line, font, under_label=i > 0 and _is_form_label(lines[i - 1]))
-                           for i, line in enumerate(lines)])
+    # field (as read, or as its drawing showed), the line may be that list's words alone.
+    lines: list[engine.Line] = []
+    for line in reading.lines:
+        words = engine.Line([checked.get(id(w), w) for w in line.words])
+        lines.append(_form_line(gray, words, font, under_label=bool(lines) and _is_form_label(lines[-1])))
+    return engine.Reading(lines)
 
 
 def _arabic_words(reading: engine.Reading) -> tuple[list[OcrWord], list[OcrWord], list[OcrWord]]:
@@ -186,27 +189,59 @@ def _join(gray: np.ndarray, first: OcrWord, second: OcrWord, font: str) -> OcrWo
 
 def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool = False) -> engine.Line:
     """A short line read unsurely, or with letters of the other script, that is one of the lines the
-    forms print with a value from a closed list ("الجنس : أنثى" read "Gil : Egil", "الحسين:: أنه"), or
-    `under_label`, such a value alone ("أنثى" read "ill"): the whole line drawn as each such line and
-    laid over its ink; one that fits clearly best, and clearly better than the reading, is the line. A
-    line of sure Arabic words is left alone."""
-    candidates = {**form_lines(), **(form_values() if under_label else {})}
-    if not (1 if under_label else 2) <= len(line.words) <= _FORM_LINE_WORDS or all(
-            (_arabic_word(w.text) and not _unsure(w)) or not any(c.isalnum() for c in w.text) for w in line.words):
+    forms print with a value from a closed list ("الجنس : أنثى" read "Gil : Egil", "الحسين:: أنه", "ees"),
+    or its label alone ("الجنس" read "اج"), or `under_label`, its value alone ("أنثى" read "ill", or "="):
+    the whole line drawn as each such line and laid over its ink; one that fits clearly best, and clearly
+    better than the reading, is the line. A line of sure words (and marks) is left alone: sure Arabic
+    words, or Latin ones read as surely as a bilingual form's English labels are."""
+    candidates = {**form_lines(), **dict.fromkeys(sorted(_sex_labels()), "label"),
+                  **(form_values() if under_label else {})}
+    if not 1 <= len(line.words) <= _FORM_LINE_WORDS or _settled(line):
         return line
-    inks = _inks(gray, line.box, tall=True)
+    return _closed_list_line(gray, _row_run(gray, line.box), line.text, candidates, font) or line
+
+
+def _row_run(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The box widened to the runs of ink across its rows that it overlaps (ink less than a word gap
+    apart): a line read as junk is often boxed over part of its ink ("الجنس : ذكر" read "ees" over
+    "الجنس" alone)."""
+    left, top, width, height = box
+    band = gray[max(0, top):top + height]
+    if band.size == 0:
+        return box
+    ink = (band <= otsu_threshold(np.bincount(band.ravel(), minlength=256).tolist())).any(axis=0)
+    runs = [(a, b + 1) for a, b in coverage.column_runs(ink, gap=coverage.WORD_GAP * height)
+            if a < left + width and b >= left]
+    start, end = min([left, *(a for a, _ in runs)]), max([left + width, *(b for _, b in runs)])
+    return start, top, end - start, height
+
+
+def _settled(line: engine.Line) -> bool:
+    """The line's words (its marks aside) are sure: Arabic ones of the dictionary, or any read at least
+    `_SURE_WORD` (a bilingual form's English labels)."""
+    worded = [w for w in line.words if any(c.isalnum() for c in w.text)]
+    return bool(worded) and all((_arabic_word(w.text) and not _unsure(w)) or w.confidence >= _SURE_WORD
+                                for w in worded)
+
+
+def _closed_list_line(gray: np.ndarray, box: tuple[int, int, int, int], read: str, candidates: dict[str, str],
+                      font: str) -> engine.Line | None:
+    """The one of `candidates` (text -> what it says) whose drawing clearly fits the line's ink best,
+    clearly better than the text as `read` and than every candidate saying something else, as a line
+    of words sure enough for a field; None when none does."""
+    inks = _inks(gray, box, tall=True, word=False)
     body = _line_core(inks)
     if not body:
-        return line
+        return None
     # Candidates that say the same (with a colon or without, أنثى or انثى) do not compete.
     scores = sorted(((_fit_whole_or_body(inks, body, text, font), text, value)
-                     for text, value in ((line.text, None), *candidates.items())),
+                     for text, value in ((read, None), *candidates.items())),
                     key=lambda score: score[0], reverse=True)
     best, text, value = scores[0]
     runner_up = max((score for score, _, other in scores if other != value or other is None), default=0.0)
     if value is None or best < FORM_LINE_MATCH or best - runner_up < FORM_LINE_MARGIN:
-        return line
-    left, top, width, height = line.box
+        return None
+    left, top, width, height = box
     parts = text.split()
     # The words' own boxes are not known: each gets a share of the line by its letters.
     shares = np.cumsum([0] + [len(p) + 1 for p in parts]) / (len(text) + 1)
@@ -229,6 +264,12 @@ def form_values() -> dict[str, str]:
     from pipeline.extraction.vocabulary import vocabulary  # the data lives with the extraction that reads it
 
     return {word: code for code, words in vocabulary()["sex"].items() for word in words if _arabic_word(word)}
+
+
+def form_texts() -> dict[str, str]:
+    """Everything of a closed-list field the forms print on a line of its own or together: its labels
+    (saying "label"), its values, and label-and-value lines."""
+    return {**form_lines(), **dict.fromkeys(sorted(_sex_labels()), "label"), **form_values()}
 
 
 @functools.cache
@@ -315,6 +356,14 @@ class LineJudge:
             return None
         checked = _checked_letters(self._gray, word, self._font, tall=False)
         return checked if checked.confidence >= CHECKED_CONFIDENCE and checked.text in dictionary() else None
+
+    def form_line(self, box: tuple[int, int, int, int], read: str) -> engine.Line | None:
+        """The closed-list field's label, value or both (`form_texts`) the ink in `box` (left, top,
+        width, height) clearly shows, drawn whole in the page's font, better than the text as `read`;
+        None when none does."""
+        if self._font is None:
+            return None
+        return _closed_list_line(self._gray, box, read, form_texts(), self._font)
 
     def _explained(self, line: engine.Line) -> float:
         """The width of the line's words, each weighted by how closely its drawing fits its ink."""
@@ -476,10 +525,11 @@ def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
     return font if score >= FONT_MATCH else None
 
 
-def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool) -> list[np.ndarray]:
+def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool, word: bool = True) -> list[np.ndarray]:
     """Where the word's ink may be: all the ink in its box, trimmed, and in a box taller than the page's
     words each run of its bands of ink (a word read from a crop of two lines has a box that takes in
-    part of the other line; a word's dots below may be a band of their own)."""
+    part of the other line; a word's dots below may be a band of their own); for a `word`, each also
+    without pieces at its ends that look like a neighbour's."""
     left, top, width, height = box
     crop = gray[max(0, top - 2):top + height + 2, max(0, left - 2):left + width + 2]
     if crop.size == 0:
@@ -490,6 +540,8 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool) -> list[
     # descender in small print (Amiri's "إبراهيم" at 49 pixels among words of 30), which no band holds whole.
     parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] + [mask]
     inks = [ink for ink in map(_trimmed, parts) if ink is not None]
+    if not word:  # a line's ends are its own words, not a neighbour's
+        return inks
     return inks + [cut for ink in inks if (cut := _without_stray_ends(ink)) is not None]
 
 
