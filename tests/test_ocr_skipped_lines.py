@@ -1,5 +1,6 @@
 """Ink the page read skipped is read again: two short lines close together come back as two lines."""
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -8,7 +9,7 @@ from pipeline.ocr import coverage, engine, fold_for_matching, preprocess
 from pipeline.ocr.document import PageJob, ocr_page
 from pipeline.ocr.second_readings import TWO_LINES, RereadBudget, read_skipped_lines
 from tests.fixtures.documents import make_document
-from tests.fixtures.pages import DEJAVU, NASKH, NOTO_SANS_ARABIC
+from tests.fixtures.pages import AMIRI, DEJAVU, NASKH, NOTO_SANS_ARABIC
 
 LINES = ["رقم القيد : 22463117", "اسم المولود : أحمد طارق المطيري", "النوع", "ذكر", "اسم الأب : طارق إبراهيم"]
 
@@ -127,3 +128,55 @@ def test_two_skipped_runs_around_one_guess_are_read_as_one_line():
     guess = engine.Line([OcrWord("ll", 30.0, (left + third, top, third, bottom - top))])
     restored = read_skipped_lines(image, engine.Reading([*label.lines, guess]), "ara+eng", RereadBudget(6))
     assert [line.text for line in restored.lines] == ["Date of Marriage", "1427/11/29 AH"]
+
+
+def _amiri_page(size: int, spacing: float, lines: list[str]) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
+    """Right-aligned lines in Amiri, `spacing` font sizes apart, with the box each line's ink takes."""
+    image = Image.new("L", (2400, 200 + int(size * spacing) * len(lines)), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(AMIRI), size)
+    boxes = []
+    for row, text in enumerate(lines):
+        anchor = (2340, 100 + int(size * spacing) * row)
+        draw.text(anchor, text, font=font, fill=20, anchor="ra", direction="rtl")
+        left, top, right, bottom = draw.textbbox(anchor, text, font=font, anchor="ra", direction="rtl")
+        boxes.append((left, top, right - left, bottom - top))
+    return image, boxes
+
+
+SEX_ROWS = ["اسم المولود : أحمد طارق المطيري", "النوع", "أنثى", "تاريخ الميلاد : 12/05/2016",
+            "اسم الأب : طارق إبراهيم", "اسم الأم : منى محمد"]
+
+
+def _inside(box: tuple[int, int, int, int], region: tuple[int, int, int, int]) -> bool:
+    left, top, width, height = box
+    return region[0] <= left + width / 2 <= region[2] and region[1] <= top + height / 2 <= region[3]
+
+
+def test_a_label_and_its_value_each_a_short_word_alone_in_thin_strokes_are_found():
+    # Amiri's thin strokes put a few pixels of ink on most rows of a short word: rows are judged by
+    # the line's height, not the page's width, or the two words are specks.
+    image, boxes = _amiri_page(28, 1.6, SEX_ROWS)
+    read = [box for row, box in enumerate(boxes) if row not in (1, 2)]
+    regions = coverage.unread_regions(image, read, preprocess.line_height(image))
+    assert regions and all(any(_inside(boxes[row], region) for region in regions) for row in (1, 2))
+
+
+def test_skipped_lines_whose_tall_letters_touch_are_cut_apart_into_lines():
+    # Set 1.25 sizes apart, the name's descenders, "النوع" and "أنثى" ink every row between them: one
+    # band three lines tall, cut where its rows hold least ink.
+    image, boxes = _amiri_page(28, 1.25, SEX_ROWS)
+    read = [box for row, box in enumerate(boxes) if row > 2]
+    regions = coverage.unread_regions(image, read, preprocess.line_height(image))
+    assert len(regions) == 3
+    assert all(_inside(box, region) for box, region in zip(boxes, regions, strict=False))
+    assert all(above[3] <= below[1] for above, below in zip(regions, regions[1:], strict=False))
+
+
+def test_a_picture_a_few_lines_tall_is_not_cut_into_lines():
+    # Its rows are all inked: no valley to cut at.
+    image, boxes = _amiri_page(28, 1.6, SEX_ROWS)
+    pixels = np.asarray(image).copy()
+    pixels[300:480, 200:500] = 0
+    pixels[300:480:7, 200:500] = 255  # a pattern, as a photo's rows vary
+    image = Image.fromarray(pixels)
+    assert coverage.unread_regions(image, boxes, preprocess.line_height(image)) == []

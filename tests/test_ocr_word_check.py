@@ -277,6 +277,41 @@ def test_a_value_alone_under_its_label_read_as_look_alikes_is_the_closed_list_wo
     assert word_check.check_words(image, _reading(boxes, {"أنثى": ("sl", 59.0)})).lines[-1].text == "sl"
 
 
+def test_a_value_under_its_label_read_as_a_mark_alone_is_the_closed_list_word_its_ink_shows():
+    # "أنثى" read "=": no letters read at all, and still a value to tell from its drawing.
+    image, boxes = _page(NASKH, [*LINES, ["النوع"], ["أنثى"]], 40)
+    assert word_check.check_words(image, _reading(boxes, {"أنثى": ("=", 64.0)})).lines[-1].text == "أنثى"
+
+
+def test_a_label_read_as_junk_is_told_by_its_drawing_and_so_is_the_value_under_it():
+    # "الجنس" read "اج" and "أنثى" under it read "wl": the label's drawing shows it, and then its value's.
+    image, boxes = _page(AMIRI, [*LINES, ["الجنس"], ["أنثى"]], 32)
+    checked = word_check.check_words(image, _reading(boxes, {"الجنس": ("اج", 40.0), "أنثى": ("wl", 69.0)}))
+    assert [line.text for line in checked.lines[-2:]] == ["الجنس", "أنثى"]
+
+
+def test_a_form_line_read_as_one_junk_word_boxed_over_its_label_is_drawn_over_its_whole_row():
+    page, boxes = _page()
+    image = Image.new("L", (page.width, page.height + 100), 255)
+    image.paste(page, (0, 0))
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(AMIRI), 40)
+    draw.text((1350, page.height + 20), "الجنس : ذكر", font=font, fill=0, anchor="ra", direction="rtl")
+    left, top, right, bottom = draw.textbbox((1350, page.height + 20), "الجنس", font=font, anchor="ra",
+                                             direction="rtl")
+    junk = engine.Line([OcrWord("ees", 31.0, (left, top, right - left, bottom - top))])  # over "الجنس" alone
+    checked = word_check.check_words(image, engine.Reading([*_reading(boxes, {}).lines, junk]))
+    assert checked.lines[-1].text == "الجنس : ذكر"
+
+
+def test_the_judge_tells_a_skipped_closed_list_word_from_its_drawing_and_nothing_else():
+    image, boxes = _page(AMIRI, [*LINES, ["أنثى"]], 40)
+    judge = word_check.LineJudge(image, _reading(boxes, {}))
+    (value, box), = boxes[-1]
+    assert judge.form_line(box, "i").text == "أنثى"
+    (_, name_box) = boxes[1][3]  # "سامي": no label or value of a closed list
+    assert judge.form_line(name_box, "Sa") is None
+
+
 def test_a_line_that_is_no_form_line_is_left_as_read():
     image, boxes = _page(lines=[["الجنس", ":", "أنثى"], *LINES[1:]])
     misread = {"نورة": ("de", 50.0), "سامي": ("Sa", 40.0)}  # "اسم المولود نورة سامي المطيري", five words

@@ -28,6 +28,7 @@ _VALLEY = 0.25
 # A row of a line holds this many line heights of ink at least: a short word alone on its row (its
 # thin strokes hold a few pixels per row) is a line, not specks.
 _ROW_INK = 0.1
+_FAINT = 0.1  # a row of a line holding less than this share of its fullest row's ink is a faint edge
 # Share of a region's pixels that must be ink: text is dense, scanner noise is sparse.
 _MIN_INK = 0.06
 # Ink running unbroken down this many line heights is a rule or a frame, not text.
@@ -48,14 +49,19 @@ def unread_regions(
         return []
     height = line_height / factor
     mask = _unread(mask, boxes, factor, height)
-    bands = _bands(mask, height)
-    if sum(b - t + 1 for t, b in bands) > _PATTERNED_ROWS * mask.shape[0]:
+    row_ink = max(1, 0.005 * mask.shape[1])  # text_bands' own measure
+    if sum(b - t + 1 for t, b in text_bands(mask)) > _PATTERNED_ROWS * mask.shape[0]:
         # Unread "ink" on most rows is a patterned background (security printing), not text: the text
-        # is the ink darker than the pattern.
+        # is the ink darker than the pattern (whose specks are too many for rows of a few pixels).
         mask = _unread(dark_ink_mask(small), boxes, factor, height)
-        bands = _bands(mask, height)
+        bands = text_bands(mask)
+    else:
+        bands = text_bands(mask, row_ink=min(row_ink, _ROW_INK * height))
+    # Rows of a few pixels find a short word's line; a longer line is cut to its fuller rows, as before
+    # (a faint edge taken in changes how Tesseract reads the crop).
+    cored = [_cored(mask, line, row_ink) for line in _lines(mask, bands, height)]
+    lines = [line for line in cored if line[1] - line[0] + 1 >= _MIN_HEIGHT * height]
     found = []
-    lines = [line for line in _lines(mask, bands, height) if line[1] - line[0] + 1 >= _MIN_HEIGHT * height]
     # A margin around the ink, as the reduced copy's ink misses faint edges; never past the middle of
     # the gap to the next line (lines cut apart touch: a margin would put part of one into the other's
     # reading).
@@ -70,8 +76,13 @@ def unread_regions(
     return found
 
 
-def _bands(mask: np.ndarray, height: float) -> list[tuple[int, int]]:
-    return text_bands(mask, row_ink=min(max(1, 0.005 * mask.shape[1]), _ROW_INK * height))
+def _cored(mask: np.ndarray, line: tuple[int, int], row_ink: float) -> tuple[int, int]:
+    """The line cut to its rows holding more than `row_ink` pixels of ink or more than `_FAINT` of its
+    fullest row's."""
+    top, bottom = line
+    rows = mask[top:bottom + 1].sum(axis=1)
+    full = np.flatnonzero(rows > min(row_ink, _FAINT * rows.max()))
+    return (top + int(full[0]), top + int(full[-1])) if full.size else line
 
 
 def _lines(mask: np.ndarray, bands: list[tuple[int, int]], height: float) -> list[tuple[int, int]]:

@@ -203,17 +203,22 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool
 
 def _row_run(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """The box widened to the runs of ink across its rows that it overlaps (ink less than a word gap
-    apart): a line read as junk is often boxed over part of its ink ("الجنس : ذكر" read "ees" over
-    "الجنس" alone)."""
+    apart), and to their ink up to half its height above and below: a line read as junk is often
+    boxed over part of its ink ("الجنس : ذكر" read "ees" over "الجنس" alone)."""
     left, top, width, height = box
-    band = gray[max(0, top):top + height]
-    if band.size == 0:
+    reach = height // 2
+    window = gray[max(0, top - reach):top + height + reach]
+    if window.size == 0:
         return box
-    ink = (band <= otsu_threshold(np.bincount(band.ravel(), minlength=256).tolist())).any(axis=0)
-    runs = [(a, b + 1) for a, b in coverage.column_runs(ink, gap=coverage.WORD_GAP * height)
+    ink = window <= otsu_threshold(np.bincount(window.ravel(), minlength=256).tolist())
+    rows = slice(top - max(0, top - reach), top - max(0, top - reach) + height)
+    runs = [(a, b + 1) for a, b in coverage.column_runs(ink[rows].any(axis=0), gap=coverage.WORD_GAP * height)
             if a < left + width and b >= left]
     start, end = min([left, *(a for a, _ in runs)]), max([left + width, *(b for _, b in runs)])
-    return start, top, end - start, height
+    inked = np.flatnonzero(ink[:, start:end].any(axis=1))
+    first, last = (int(inked[0]), int(inked[-1]) + 1) if inked.size else (rows.start, rows.stop)
+    offset = max(0, top - reach)
+    return start, min(top, offset + first), end - start, max(top + height, offset + last) - min(top, offset + first)
 
 
 def _settled(line: engine.Line) -> bool:
