@@ -24,7 +24,7 @@ from pipeline.ocr.second_readings import (
 )
 from pipeline.settings import settings_with
 from tests.fixtures.documents import make_document
-from tests.fixtures.pages import AMIRI, ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, text_page
+from tests.fixtures.pages import AMIRI, ARABIC_LINES, DEJAVU, ENGLISH_LINES, NASKH, security_printed, text_page
 from tests.processes import tesseract_children
 
 PAGE = (2480, 1500)
@@ -275,3 +275,16 @@ def test_a_labels_colon_the_mixed_models_read_into_a_latin_look_alike_comes_back
     misread = engine.Reading([engine.Line([*words[:colon], merged, *words[name + 1:]])])
     again = reread_foreign_words(image, misread, "ara+eng", RereadBudget(6))
     assert again.text == reading.text
+
+
+def test_a_line_skipped_on_a_patterned_background_is_found_as_the_darker_ink():
+    # Security printing inks a few pixels of every row: it is told from text by the page's width, and
+    # the skipped line is the ink darker than the pattern.
+    image, reading = _page_read()
+    patterned = security_printed(image)
+    kept = [reading.lines[0], reading.lines[2], reading.lines[3]]
+    regions = coverage.unread_regions(patterned, [w.box for line in kept for w in line.words], 64 * 1.3)
+    left_, top_, width, height = reading.lines[1].box
+    assert any(left <= left_ + width / 2 <= right and top <= top_ + height / 2 <= bottom
+               for left, top, right, bottom in regions)
+    assert all(bottom - top < 2 * height for _, top, _, bottom in regions)

@@ -1,5 +1,7 @@
 """Ink the page read skipped is read again: two short lines close together come back as two lines."""
 
+import itertools
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -169,7 +171,7 @@ def test_skipped_lines_whose_tall_letters_touch_are_cut_apart_into_lines():
     regions = coverage.unread_regions(image, read, preprocess.line_height(image))
     assert len(regions) == 3
     assert all(_inside(box, region) for box, region in zip(boxes, regions, strict=False))
-    assert all(above[3] <= below[1] for above, below in zip(regions, regions[1:], strict=False))
+    assert all(above[3] <= below[1] for above, below in itertools.pairwise(regions))
 
 
 def test_a_picture_a_few_lines_tall_is_not_cut_into_lines():

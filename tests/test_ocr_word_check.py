@@ -306,7 +306,7 @@ def test_a_form_line_read_as_one_junk_word_boxed_over_its_label_is_drawn_over_it
 def test_the_judge_tells_a_skipped_closed_list_word_from_its_drawing_and_nothing_else():
     image, boxes = _page(AMIRI, [*LINES, ["أنثى"]], 40)
     judge = word_check.LineJudge(image, _reading(boxes, {}))
-    (value, box), = boxes[-1]
+    (_, box), = boxes[-1]
     assert judge.form_line(box, "i").text == "أنثى"
     (_, name_box) = boxes[1][3]  # "سامي": no label or value of a closed list
     assert judge.form_line(name_box, "Sa") is None
