@@ -312,6 +312,22 @@ def test_the_judge_tells_a_skipped_closed_list_word_from_its_drawing_and_nothing
     assert judge.form_line(name_box, "Sa") is None
 
 
+@pytest.mark.parametrize("month", ["مايو", "فبراير", "أغسطس"])
+def test_a_month_read_unsurely_between_a_day_and_a_year_is_the_month_its_drawing_shows(month):
+    # A date alone on its line (under its label) has no sure word for the word check to start from.
+    image, boxes = _page(AMIRI, [*LINES, ["14", month, "1999"]], 40)
+    misread = month[:2] + "ب" + month[2:]  # a stacked letter read as one more ("مايو" read "مابيو")
+    checked = word_check.check_words(image, _reading(boxes, {month: (misread, 40.0)}))
+    assert checked.lines[-1].text == f"14 {month} 1999"
+    assert checked.lines[-1].words[1].confidence == word_check.CHECKED_CONFIDENCE
+
+
+def test_a_word_between_numbers_that_are_no_day_and_year_is_left_as_read():
+    image, boxes = _page(AMIRI, [*LINES, ["350", "مايو", "1999"]], 40)
+    checked = word_check.check_words(image, _reading(boxes, {"مايو": ("مابيو", 40.0)}))
+    assert checked.lines[-1].text == "350 مابيو 1999"
+
+
 def test_a_line_that_is_no_form_line_is_left_as_read():
     image, boxes = _page(lines=[["الجنس", ":", "أنثى"], *LINES[1:]])
     misread = {"نورة": ("de", 50.0), "سامي": ("Sa", 40.0)}  # "اسم المولود نورة سامي المطيري", five words
@@ -455,3 +471,15 @@ def test_the_ink_under_an_arabic_guess_shows_the_dictionary_word_and_a_latin_nam
     box = dict(boxes[0])["علي"]
     assert judge.shown_word(OcrWord("عل", 0.0, box)) == OcrWord("علي", word_check.CHECKED_CONFIDENCE, box)
     assert judge.shown_word(OcrWord("مربا", 0.0, (left, top, right - left, bottom - top))) is None
+
+
+def test_a_dictionary_word_is_only_doubted_never_swapped_for_another_of_its_length():
+    # A right "محمد" (75%) drew worse than "تحمد" in the bold weight of the page's font: between two
+    # real words one letter apart the drawing is no judge. A reading no dictionary holds is replaced.
+    box = (0, 0, 60, 40)
+    assert {"محمد", "تحمد", "مهندس"} <= word_check.dictionary() and "مبندس" not in word_check.dictionary()
+    swapped = word_check._decided(OcrWord("محمد", 75.0, box), "تحمد", swapped=True)
+    assert (swapped.text, swapped.confidence) == ("محمد", word_check.DOUBTED_CONFIDENCE)
+    assert word_check._decided(OcrWord("مبندس", 68.0, box), "مهندس", swapped=True).text == "مهندس"
+    # A word one letter longer (a letter the font stacks and the reading lost) is still put back.
+    assert word_check._decided(OcrWord("سام", 70.0, box), "سالم", swapped=True).text == "سالم"

@@ -138,9 +138,44 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     # field (as read, or as its drawing showed), the line may be that list's words alone.
     lines: list[engine.Line] = []
     for line in reading.lines:
-        words = engine.Line([checked.get(id(w), w) for w in line.words])
+        words = _month_word(gray, engine.Line([checked.get(id(w), w) for w in line.words]), font)
         lines.append(_form_line(gray, words, font, under_label=bool(lines) and _is_form_label(lines[-1])))
     return engine.Reading(lines)
+
+
+def _month_word(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
+    """The line with a word set between a date's day and its year ("14 مايو 1999" read "14 مابيو 1999")
+    that is no month name read surely taken as the month name
+    whose drawing clearly fits its ink best (names of one month do not compete: أبريل, ابريل); months
+    whose drawings fit alike decide nothing. A date's value on its own line has no sure word beside it
+    for the word check to start from."""
+    words = list(line.words)
+    for i in range(1, len(words) - 1):
+        word, numbers = words[i], {words[i - 1].text, words[i + 1].text}
+        if not (any(_is_day(n) for n in numbers) and any(_is_year(n) for n in numbers)) or (
+                word.text in month_names() and not _unsure(word)):
+            continue
+        shown = _closed_list_line(gray, _own_box(word, line).box, word.text, month_names(), font)
+        if shown is not None:
+            words[i] = OcrWord(shown.text, CHECKED_CONFIDENCE, word.box)
+    return line if words == line.words else engine.Line(words)
+
+
+def _is_day(text: str) -> bool:
+    return text.isdigit() and len(text) <= 2 and 1 <= int(text) <= 31
+
+
+def _is_year(text: str) -> bool:
+    return text.isdigit() and len(text) == 4
+
+
+@functools.cache
+def month_names() -> dict[str, str]:
+    """The Arabic month names of one word, each with the month it names."""
+    from pipeline.extraction.vocabulary import vocabulary
+
+    return {name: month for month, names in vocabulary()["months"].items() for name in names
+            if _arabic_word(name)}
 
 
 def _arabic_words(reading: engine.Reading) -> tuple[list[OcrWord], list[OcrWord], list[OcrWord]]:
@@ -425,7 +460,7 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     if scores:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
-            return _decided(word, _one_further(inks, font, word.text, text, match))
+            return _decided(word, _one_further(inks, font, word.text, text, match), swapped=rivals is None)
     # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
     # they differ decides, if it clearly shows one.
     close = [(text, match) for _, match, text in scores[:2] if match >= MIN_MATCH]
@@ -465,11 +500,15 @@ def _one_further(inks: list[np.ndarray], font: str, reading: str, text: str, mat
     return further[0][1] if further[0][0] - match >= MARGIN else None
 
 
-def _decided(word: OcrWord, text: str | None) -> OcrWord:
+def _decided(word: OcrWord, text: str | None, swapped: bool = False) -> OcrWord:
     """The word as its drawing decided: sure enough for a field when it is a dictionary word; a reading
     no dictionary holds keeps its own confidence (its drawing fitting its ink proves little when the
-    word it misreads may be no neighbour the check drew: "العتيبي" read "العتبيي")."""
-    if text is None:
+    word it misreads may be no neighbour the check drew: "العتيبي" read "العتبيي"). With `swapped`, a
+    dictionary word read is not replaced by another of its length, only doubted: one letter for another
+    between two real words is what a drawing in a font not quite the page's tells worst (a right "محمد"
+    became "تحمد" in Amiri Bold over a page set in Amiri Regular)."""
+    if text is None or (swapped and text != word.text and len(text) == len(word.text)
+                        and word.text in dictionary()):
         return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     if text == word.text and text not in dictionary():
         return word
