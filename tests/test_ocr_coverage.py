@@ -201,6 +201,15 @@ def test_a_label_with_nothing_after_its_colon_gets_the_value_printed_beside_it_i
     assert [line.text for line in joined.lines] == ["عقد عمل", "اسم العامل : Leila Reyes", "المهنة : محاسب"]
 
 
+def test_a_label_whose_colon_came_first_in_its_text_gets_the_value_beside_it_after_the_colon():
+    # "الطرف الثاني :" beside "Kofi Nair": the colon, leftmost on the page, came first in the text.
+    words = [OcrWord(":", 92.0, (1170, 325, 3, 17)), OcrWord("الطرف", 93.0, (1260, 316, 77, 36)),
+             OcrWord("الثاني", 90.0, (1192, 316, 51, 42))]
+    name = _line("Kofi Nair", (63, 316, 132, 24))
+    joined = attach_row_values(engine.Reading([engine.Line(words), name]))
+    assert [line.text for line in joined.lines] == ["الطرف الثاني : Kofi Nair"]
+
+
 def test_no_value_is_attached_from_another_row_or_when_two_lines_could_be_it():
     label = _line("اسم العامل :", (1000, 100, 300, 40))
     lower = engine.Reading([label, _line("Leila Reyes", (100, 150, 220, 34))])

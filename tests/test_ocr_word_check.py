@@ -483,3 +483,14 @@ def test_a_dictionary_word_is_only_doubted_never_swapped_for_another_of_its_leng
     assert word_check._decided(OcrWord("مبندس", 68.0, box), "مهندس", swapped=True).text == "مهندس"
     # A word one letter longer (a letter the font stacks and the reading lost) is still put back.
     assert word_check._decided(OcrWord("سام", 70.0, box), "سالم", swapped=True).text == "سالم"
+
+
+def test_a_piece_of_a_word_that_lost_a_letter_where_it_was_split_is_doubted():
+    # "للمقاولات" read "للمقا" (83%, no word) and "لات" (a word): with a letter between them they make a
+    # word of the dictionary; the name must not be taken without it.
+    line = engine.Line([OcrWord("لات", 90.0, (868, 236, 53, 27)), OcrWord("للمقا", 83.0, (940, 237, 40, 28))])
+    checked = word_check._lost_between(line)
+    assert [(w.text, w.confidence) for w in checked.words] == [("لات", 90.0), ("للمقا", word_check.DOUBTED_CONFIDENCE)]
+    # Two words of the dictionary side by side are two words.
+    words = engine.Line([OcrWord("التجارة", 90.0, (800, 236, 90, 27)), OcrWord("شركة", 88.0, (910, 237, 60, 28))])
+    assert word_check._lost_between(words) == words

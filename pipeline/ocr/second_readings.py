@@ -115,14 +115,26 @@ def attach_row_values(reading: engine.Reading) -> engine.Reading:
     left of its Arabic label ("اسم العامل :" ... "Leila Reyes") would otherwise come out far from it."""
     lines = list(reading.lines)
     for line in list(lines):
-        if line not in lines or not line.text.rstrip().endswith(":"):
+        if line not in lines or (label := _open_label(line)) is None:
             continue
-        beside = [other for other in lines if other is not line and not other.text.rstrip().endswith(":")
+        beside = [other for other in lines if other is not line and _open_label(other) is None
                   and same_row(line.box, other.box) and _apart(line.box, other.box)]
         if len(beside) == 1:
             lines.remove(beside[0])
-            lines[lines.index(line)] = engine.Line(line.words + beside[0].words)
+            lines[lines.index(line)] = engine.Line(label + beside[0].words)
     return engine.Reading(lines)
+
+
+def _open_label(line: engine.Line) -> list[OcrWord] | None:
+    """The words of a line that is a label and its colon with nothing after it, the colon last: a line
+    whose text ends in it, or an Arabic line whose colon is its leftmost word (the end of a right-to-left
+    line; read beside a Latin value, the colon may come first in the text: ": الطرف الثاني")."""
+    if line.text.rstrip().endswith(":"):
+        return line.words
+    leftmost = min(line.words, key=lambda w: w.box[0], default=None)
+    if leftmost is None or leftmost.text != ":" or not any("\u0621" <= c <= "\u064a" for c in line.text):
+        return None
+    return [w for w in line.words if w is not leftmost] + [leftmost]
 
 
 def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

@@ -19,6 +19,7 @@ drawn whole as each. `LineJudge` compares two readings of a line the same way, f
 from __future__ import annotations
 
 import functools
+import itertools
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -138,9 +139,26 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     # field (as read, or as its drawing showed), the line may be that list's words alone.
     lines: list[engine.Line] = []
     for line in reading.lines:
-        words = _month_word(gray, engine.Line([checked.get(id(w), w) for w in line.words]), font)
+        words = _month_word(gray, _lost_between(engine.Line([checked.get(id(w), w) for w in line.words])), font)
         lines.append(_form_line(gray, words, font, under_label=bool(lines) and _is_form_label(lines[-1])))
     return engine.Reading(lines)
+
+
+def _lost_between(line: engine.Line) -> engine.Line:
+    """The line with a piece of a word that lost a letter where it was split doubted: a word no
+    dictionary holds, ending in a letter that never joins the next, beside a word that with one letter
+    between them makes a dictionary word ("للمقاولات" read "للمقا" and "لات", each drawn as read; the
+    name they were in would be verified without its و)."""
+    words = list(line.words)
+    ordered = sorted(range(len(words)), key=lambda i: -words[i].box[0])  # right to left
+    for i, j in itertools.pairwise(ordered):
+        right, left = words[i], words[j]
+        gap = right.box[0] - (left.box[0] + left.box[2])
+        if (_arabic_word(right.text) and _arabic_word(left.text) and right.text not in dictionary()
+                and right.text[-1] in _NON_JOINING and 0 <= gap <= max(right.box[3], left.box[3])
+                and any(right.text + letter + left.text in dictionary() for letter in _LETTERS)):
+            words[i] = OcrWord(right.text, min(right.confidence, DOUBTED_CONFIDENCE), right.box)
+    return line if words == line.words else engine.Line(words)
 
 
 def _month_word(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
