@@ -473,16 +473,18 @@ def test_the_ink_under_an_arabic_guess_shows_the_dictionary_word_and_a_latin_nam
     assert judge.shown_word(OcrWord("مربا", 0.0, (left, top, right - left, bottom - top))) is None
 
 
-def test_a_dictionary_word_is_only_doubted_never_swapped_for_another_of_its_length():
-    # A right "محمد" (75%) drew worse than "تحمد" in the bold weight of the page's font: between two
-    # real words one letter apart the drawing is no judge. A reading no dictionary holds is replaced.
+def test_a_dictionary_word_is_swapped_for_another_of_its_length_only_on_a_drawing_that_fits_well():
+    # A right "محمد" (75%) drew worse than "تحمد" (fit 0.62) in the bold weight of the page's font: a
+    # fair fit between two real words one letter apart is no judge. "ساهي" for "سامي" fits 0.73-0.80.
     box = (0, 0, 60, 40)
-    assert {"محمد", "تحمد", "مهندس"} <= word_check.dictionary() and "مبندس" not in word_check.dictionary()
-    swapped = word_check._decided(OcrWord("محمد", 75.0, box), "تحمد", swapped=True)
+    assert {"محمد", "تحمد", "ساهي", "سامي", "مهندس"} <= word_check.dictionary()
+    swapped = word_check._decided(OcrWord("محمد", 75.0, box), "تحمد", swap_fit=0.62)
     assert (swapped.text, swapped.confidence) == ("محمد", word_check.DOUBTED_CONFIDENCE)
-    assert word_check._decided(OcrWord("مبندس", 68.0, box), "مهندس", swapped=True).text == "مهندس"
-    # A word one letter longer (a letter the font stacks and the reading lost) is still put back.
-    assert word_check._decided(OcrWord("سام", 70.0, box), "سالم", swapped=True).text == "سالم"
+    assert word_check._decided(OcrWord("ساهي", 72.0, box), "سامي", swap_fit=0.73).text == "سامي"
+    # A reading no dictionary holds, or one letter shorter (a stacked letter lost), is replaced on a fair fit.
+    assert "مبندس" not in word_check.dictionary()
+    assert word_check._decided(OcrWord("مبندس", 68.0, box), "مهندس", swap_fit=0.62).text == "مهندس"
+    assert word_check._decided(OcrWord("سام", 70.0, box), "سالم", swap_fit=0.62).text == "سالم"
 
 
 def test_a_piece_of_a_word_that_lost_a_letter_where_it_was_split_is_doubted():

@@ -41,6 +41,7 @@ CHECK_BELOW = 80.0
 # much better than the next drawing it must do to decide.
 MIN_MATCH = 0.6
 MARGIN = 0.1
+SWAP_MATCH = 0.7  # a dictionary word read replaced by another of its length: a fit this close at least
 POOR_FIT = 0.3  # a sure word's drawing covering its ink less than this is checked like an unsure one
 LINE_MATCH = 0.25  # share of a line's width its words explain (word gaps and marks explain none)
 EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
@@ -478,7 +479,8 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     if scores:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
-            return _decided(word, _one_further(inks, font, word.text, text, match), swapped=rivals is None)
+            return _decided(word, _one_further(inks, font, word.text, text, match),
+                            swap_fit=match if rivals is None else None)
     # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
     # they differ decides, if it clearly shows one.
     close = [(text, match) for _, match, text in scores[:2] if match >= MIN_MATCH]
@@ -518,15 +520,16 @@ def _one_further(inks: list[np.ndarray], font: str, reading: str, text: str, mat
     return further[0][1] if further[0][0] - match >= MARGIN else None
 
 
-def _decided(word: OcrWord, text: str | None, swapped: bool = False) -> OcrWord:
+def _decided(word: OcrWord, text: str | None, swap_fit: float | None = None) -> OcrWord:
     """The word as its drawing decided: sure enough for a field when it is a dictionary word; a reading
     no dictionary holds keeps its own confidence (its drawing fitting its ink proves little when the
-    word it misreads may be no neighbour the check drew: "العتيبي" read "العتبيي"). With `swapped`, a
-    dictionary word read is not replaced by another of its length, only doubted: one letter for another
-    between two real words is what a drawing in a font not quite the page's tells worst (a right "محمد"
-    became "تحمد" in Amiri Bold over a page set in Amiri Regular)."""
-    if text is None or (swapped and text != word.text and len(text) == len(word.text)
-                        and word.text in dictionary()):
+    word it misreads may be no neighbour the check drew: "العتيبي" read "العتبيي"). A dictionary word
+    read is replaced by another of its length (one letter for another between two real words) only on
+    a drawing that fits well (`swap_fit`), else doubted: a fair fit is what a font not quite the page's
+    gives (a right "محمد" became "تحمد" at 0.62 in Amiri Bold over a page set in Amiri Regular; "ساهي"
+    became a right "سامي" at 0.73 and 0.80)."""
+    swap = text is not None and text != word.text and len(text) == len(word.text) and word.text in dictionary()
+    if text is None or (swap and swap_fit is not None and swap_fit < SWAP_MATCH):
         return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     if text == word.text and text not in dictionary():
         return word
