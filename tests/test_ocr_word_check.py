@@ -496,3 +496,12 @@ def test_a_piece_of_a_word_that_lost_a_letter_where_it_was_split_is_doubted():
     # Two words of the dictionary side by side are two words.
     words = engine.Line([OcrWord("التجارة", 90.0, (800, 236, 90, 27)), OcrWord("شركة", 88.0, (910, 237, 60, 28))])
     assert word_check._lost_between(words) == words
+
+
+@pytest.mark.parametrize("size", [28, 36])
+def test_a_short_word_read_surely_whose_drawing_fits_is_doubted_when_a_longer_one_fits_better(size):
+    # Amiri stacks "ليلى"'s last letters; read "ليل" at 93%, its drawing fits the ink (0.6 and more) but
+    # the drawing of "ليلى" fits it better: the name is in doubt, not verified without its letter.
+    image, boxes = _page(AMIRI, [*LINES, ["اسم", "الأم", "ليلى", "طارق"]], size)
+    checked = word_check.check_words(image, _reading(boxes, {"ليلى": ("ليل", 93.0)}))
+    assert {w.text: w.confidence for w in checked.lines[-1].words}["ليل"] == word_check.DOUBTED_CONFIDENCE
