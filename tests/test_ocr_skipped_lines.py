@@ -182,3 +182,23 @@ def test_a_picture_a_few_lines_tall_is_not_cut_into_lines():
     pixels[300:480:7, 200:500] = 255  # a pattern, as a photo's rows vary
     image = Image.fromarray(pixels)
     assert coverage.unread_regions(image, boxes, preprocess.line_height(image)) == []
+
+
+@pytest.mark.parametrize(("sure", "kept"), [({"أحمد"}, True), (set(), False)])
+def test_a_skipped_line_read_unsurely_is_kept_only_when_a_word_of_it_is_read_surely(monkeypatch, sure, kept):
+    # Tesseract reads a skipped line of stacked letters unsurely as a whole ("فاطمة مد الشمري", 50%)
+    # while reading one of its words surely: text, not noise, kept for the passes after to read again.
+    # Every read of the skipped ink is made unsure here but for the words in `sure`.
+    image = _form()
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    kept_lines = engine.Reading([line for line in reading.lines if "المطيري" not in line.text])
+    read_many = engine.read_many
+
+    def unsure(images, *args, **kwargs):
+        return [engine.Reading([engine.Line([OcrWord(w.text, w.confidence if w.text in sure else 20.0, w.box)
+                                             for w in line.words]) for line in read.lines])
+                for read in read_many(images, *args, **kwargs)]
+
+    monkeypatch.setattr(engine, "read_many", unsure)
+    restored = read_skipped_lines(image, kept_lines, "ara+eng", RereadBudget(6))
+    assert ("أحمد" in restored.text.split()) is kept

@@ -58,6 +58,7 @@ LATIN_JUNK_BELOW = 50.0
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
+UNREAD_WORD_SURE = 85.0  # a skipped line read less surely is kept when one of its words is read this surely
 # Skipped ink taller than this many line heights (with the padding around it) holds two lines.
 TWO_LINES = 1.9
 
@@ -698,7 +699,12 @@ def read_skipped_lines(
                 and budget.take()):
             again = crops.read(raw)
             best = again if again.confidence > best.confidence else best
-        unsure = ((best.confidence < UNREAD_LINE_MIN_CONFIDENCE and not replacing)
+        # A line read unsurely that holds a word of three letters or more read near surely is text, not
+        # noise ("فاطمة" at 93% in "فاطمة مد الشمري": Amiri's stacked letters): kept for the passes
+        # after this one to read again and check (its field stays in doubt if they cannot).
+        unsure = ((best.confidence < UNREAD_LINE_MIN_CONFIDENCE and not replacing
+                   and not any(sum(c.isalpha() for c in w.text) >= 3 and w.confidence >= UNREAD_WORD_SURE
+                               for w in best.words))
                   or sum(c.isalnum() for c in best.text) < 2)
         # An MRZ line is kept however unsure (security printing behind it): the MRZ reader reads it again.
         if unsure and not looks_like_mrz(best.text):
