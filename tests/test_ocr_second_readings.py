@@ -9,6 +9,7 @@ from pipeline.ocr.second_readings import (
     REREAD_LINE_BELOW,
     RereadBudget,
     _replaces_foreign_words,
+    _unsure_foreign,
     _without_number_pieces,
     _without_specks,
     improve,
@@ -313,3 +314,16 @@ def test_a_latin_name_read_unsurely_on_an_arabic_page_stays_latin():
                              else line for line in reading.lines])
     again = reread_weak_lines(image, unsure, "ara+eng", RereadBudget(6))
     assert "Leila Reyes" in again.text
+
+
+def test_an_arabic_dictionary_word_read_fairly_in_a_latin_line_is_no_look_alike_to_read_again():
+    # Two columns' labels on one row made one line, "اسم الطفل Name of Child", judged Latin: read with
+    # the Latin model, "الطفل" (88%) became "ju", and the line read again "Name of Child Je f".
+    box = (1217, 270, 70, 47)
+    assert not _unsure_foreign(OcrWord("الطفل", 88.0, box), "ara+eng", "eng")
+    assert not _unsure_foreign(OcrWord("اسم", 79.0, box), "ara+eng", "eng")
+    # Arabic letters no dictionary holds, or read at a guess, may still be a Latin word misread.
+    assert _unsure_foreign(OcrWord("اتح", 70.0, box), "ara+eng", "eng")
+    assert _unsure_foreign(OcrWord("الطفل", 40.0, box), "ara+eng", "eng")
+    # In an Arabic line, Latin look-alikes are read again as before.
+    assert _unsure_foreign(OcrWord("el", 60.0, box), "ara+eng", "ara")

@@ -356,7 +356,13 @@ def _lost_characters(line: engine.Line) -> bool:
 
 
 def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
-    """A word of letters read in the other script than its line's, and not surely."""
+    """A word of letters read in the other script than its line's, and not surely; never a word of
+    Tesseract's Arabic dictionary read fairly (60%) in a Latin line: two columns' labels on one row make
+    one line ("اسم الطفل" beside "Name of Child"), and read with the Latin model "الطفل" became "ju",
+    and the line read again "Name of Child Je f"."""
+    if (word.confidence >= ARABIC_WORD_FAIR and word.text.strip(".:،,") in word_check.dictionary()
+            and not _arabic_script(focused)):
+        return False
     return (word.confidence < FOREIGN_WORD_TRUSTED and any(c.isalpha() for c in word.text)
             and script_languages(languages, word.text) != focused)
 

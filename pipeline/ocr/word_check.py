@@ -140,7 +140,7 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         # A short word whose drawing fits well may still have lost a letter the font stacks ("ليلى" read
         # "ليل" at 93%, fit 0.61 against 0.70): a neighbour one letter longer that covers its ink better
         # by half the margin puts it in doubt (never replaces it).
-        if not reach and inks and len(core) <= _SHORT_SURE and checked.get(id(w), w).text == w.text:
+        if fit >= MIN_MATCH and len(core) <= _SHORT_SURE and checked.get(id(w), w).text == w.text:
             longer = [text for text, edits in neighbours(core).items() if edits == 1 and len(text) == len(core) + 1]
             if max((_fit(inks, _drawn(text, font)) for text in longer), default=0.0) - fit >= MARGIN / 2:
                 checked[id(w)] = OcrWord(w.text, min(w.confidence, DOUBTED_CONFIDENCE), w.box)
