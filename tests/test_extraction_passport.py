@@ -130,3 +130,14 @@ def test_an_mrz_name_one_letter_off_a_printed_name_word_is_the_printed_word():
     mrz1 = "P<UTOAL<KAABL<<ALI<HAMAD<<<<<<<<<<<<<<<<<<<<"
     assert _names_read(mrz1, "Name\nALI HAMAD AL-KAABI") == ("AL KAABI", "ALI HAMAD")
     assert _names_read(mrz1, "Name\nALI HAMAD") == ("AL KAABL", "ALI HAMAD")
+
+
+def test_a_name_the_mrz_and_the_printed_page_spell_one_letter_apart_is_reported_as_printed_but_reviewed():
+    # Either side may be the misread ("PILLAI" in the MRZ, the page read "PILLAT"): never verified so.
+    mrz1 = "P<UTOAL<KAABL<<ALI<HAMAD<<<<<<<<<<<<<<<<<<<<"
+    text = f"PASSPORT\nName\nALI HAMAD AL-KAABI\n{mrz1}\n{MRZ2}\n"
+    page = PageText(1, text, "ocr", 88.0, 0.5, mrz=[mrz1, MRZ2])
+    result = understand(TextResult("sha", [page], "tesseract", 0.5), "passport", BEFORE_EXPIRY)
+    (names,) = [c for c in result.checks if c.name == "mrz_matches_printed_names"]
+    assert (names.outcome, names.severity) == ("warn", "review") and "KAABL" in names.detail
+    assert status_from_checks(result.checks) != "verified"

@@ -47,8 +47,10 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
     doc_type = classify(plain, mrz, declared_type)
     checks: list[Check] = []
     if doc_type == "passport":
-        mrz = reconcile_names(mrz, page) if mrz else None
-        fields = passport_fields(mrz, page, as_of)
+        fields = passport_fields(reconcile_names(mrz, page) if mrz else None, page, as_of)
+        # The names are checked as the MRZ spells them, fillers read as letters undone: a letter read
+        # otherwise on one side is a disagreement to look at, not a choice to make silently.
+        mrz = reconcile_names(mrz, page, misread=False) if mrz else None
         checks += check_mrz(mrz, doc_type) + check_mrz_matches_page(mrz, page)
     elif doc_type in _EXTRACTORS:
         fields = _EXTRACTORS[doc_type](plain, [page.words for page in text.pages])

@@ -79,9 +79,9 @@ def _printed_fields(page: PrintedPage, today: date) -> dict[str, object]:
     }
 
 
-def _resolve_word(word: str, printed_words: set[str], depth: int = 2) -> list[str] | None:
+def _resolve_word(word: str, printed_words: set[str], depth: int = 2, misread: bool = True) -> list[str] | None:
     """`word` as printed-page words, once fillers read as letters at its ends or inside are dropped, or
-    the one printed word a single misread letter away."""
+    (with `misread`) the one printed word a single misread letter away."""
     if word in printed_words:
         return [word]
     # A filler letter at one end only ("SARAHC"): stripping both ends would also take a name's own S or K.
@@ -91,21 +91,26 @@ def _resolve_word(word: str, printed_words: set[str], depth: int = 2) -> list[st
     if depth:
         for i, char in enumerate(word):
             if char in FILLER_LOOKALIKES and i:
-                left = _resolve_word(word[:i], printed_words, 0)
-                right = _resolve_word(word[i + 1:], printed_words, depth - 1) if left else None
+                left = _resolve_word(word[:i], printed_words, 0, misread)
+                right = _resolve_word(word[i + 1:], printed_words, depth - 1, misread) if left else None
                 if left and right:
                     return left + right
     # No check digit covers the name line, and the printed name is the document's own: where the two
-    # differ by one letter the MRZ reading is the likelier misread (OCR-B's M/N, I/L at low resolution).
+    # differ by one letter the MRZ reading is the likelier misread (OCR-B's M/N, I/L at low resolution),
+    # but only likelier (the printed page is misread too: "PILLAI" read "PILLAT").
+    if not misread:
+        return None
     near = [p for p in printed_words
             if len(p) == len(word) >= 4 and sum(a != b for a, b in zip(p, word, strict=True)) == 1]
     return near if len(near) == 1 else None
 
 
-def _reconcile_name(name: str, printed_words: set[str]) -> str:
+def _reconcile_name(name: str, printed_words: set[str], misread: bool = True) -> str:
     """Undo fillers the OCR read as letters inside MRZ names ("ANNAXMARIA", "KMARIAK") where the printed
-    page shows the words without them; otherwise the MRZ reading stands."""
-    return " ".join(w for word in name.split() for w in (_resolve_word(word, printed_words) or [word]))
+    page shows the words without them (and with `misread`, a letter read otherwise); otherwise the MRZ
+    reading stands."""
+    return " ".join(w for word in name.split()
+                    for w in (_resolve_word(word, printed_words, misread=misread) or [word]))
 
 
 def _split_names(name: str, printed_words: set[str]) -> tuple[str, str] | None:
@@ -119,14 +124,16 @@ def _split_names(name: str, printed_words: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def reconcile_names(mrz: Mrz, page: PrintedPage) -> Mrz:
-    """The MRZ with filler letters in its names undone where the printed page shows the words."""
+def reconcile_names(mrz: Mrz, page: PrintedPage, misread: bool = True) -> Mrz:
+    """The MRZ with filler letters in its names undone where the printed page shows the words (and with
+    `misread`, a name word one letter from a printed one taken as printed: the fields' reading; the
+    check compares the MRZ's own letters with the page's)."""
     words = page.words
     split = _split_names(mrz.surname, words) if not mrz.given_names and " " not in mrz.surname else None
     if split:
         return replace(mrz, surname=split[0], given_names=split[1])
-    return replace(mrz, surname=_reconcile_name(mrz.surname, words),
-                   given_names=_reconcile_name(mrz.given_names, words))
+    return replace(mrz, surname=_reconcile_name(mrz.surname, words, misread),
+                   given_names=_reconcile_name(mrz.given_names, words, misread))
 
 
 def passport_fields(mrz: Mrz | None, page: PrintedPage, today: date) -> dict[str, object]:
