@@ -11,9 +11,11 @@ confidence lowered, so a field holding it is reviewed). A page whose sure words 
 closely is left as read: without its font there is nothing to compare with.
 
 Sure words are checked too where there is a reason: a letter or two from a word the forms print (their
-labels, sex words, months), a shape the font does not give its letters, or a drawing that hardly covers
-the ink. A short line that may be one of the form lines with a closed-list value ("الجنس : أنثى") is
-drawn whole as each. `LineJudge` compares two readings of a line the same way, for the second readings.
+labels, sex words, months), a shape the font does not give its letters, a drawing that hardly covers
+the ink, or a short word a stacked letter may have left out. A short line that may be one of the form
+lines with a closed-list value ("الجنس : أنثى"), or its label or value alone, is drawn whole as each; a
+word between a date's day and year, as each month name. `LineJudge` compares two readings of a line the
+same way, for the second readings.
 """
 
 from __future__ import annotations
@@ -172,10 +174,9 @@ def _lost_between(line: engine.Line) -> engine.Line:
 
 def _month_word(gray: np.ndarray, line: engine.Line, font: str) -> engine.Line:
     """The line with a word set between a date's day and its year ("14 مايو 1999" read "14 مابيو 1999")
-    that is no month name read surely taken as the month name
-    whose drawing clearly fits its ink best (names of one month do not compete: أبريل, ابريل); months
-    whose drawings fit alike decide nothing. A date's value on its own line has no sure word beside it
-    for the word check to start from."""
+    that is no month name read surely taken as the month name whose drawing clearly fits its ink best
+    (names of one month do not compete: أبريل, ابريل); months whose drawings fit alike decide nothing.
+    A date's value on its own line has no sure word beside it for the word check to start from."""
     words = list(line.words)
     for i in range(1, len(words) - 1):
         word, numbers = words[i], {words[i - 1].text, words[i + 1].text}
@@ -201,7 +202,7 @@ def month_names() -> dict[str, str]:
     """The Arabic month names of one word, each with the month it names."""
     from pipeline.extraction.vocabulary import vocabulary
 
-    return {name: month for month, names in vocabulary()["months"].items() for name in names
+    return {name: str(month) for month, names in vocabulary()["months"].items() for name in names
             if _arabic_word(name)}
 
 
@@ -256,8 +257,7 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool
     the whole line drawn as each such line and laid over its ink; one that fits clearly best, and clearly
     better than the reading, is the line. A line of sure words (and marks) is left alone: sure Arabic
     words, or Latin ones read as surely as a bilingual form's English labels are."""
-    candidates = {**form_lines(), **dict.fromkeys(sorted(_sex_labels()), "label"),
-                  **(form_values() if under_label else {})}
+    candidates = {**form_lines(), **form_labels(), **(form_values() if under_label else {})}
     if not 1 <= len(line.words) <= _FORM_LINE_WORDS or _settled(line):
         return line
     # The run of ink across its row (a junk reading is often boxed over part of its line), or, where
@@ -280,10 +280,10 @@ def _row_run(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int
     runs = [(a, b + 1) for a, b in coverage.column_runs(ink[rows].any(axis=0), gap=coverage.WORD_GAP * height)
             if a < left + width and b >= left]
     start, end = min([left, *(a for a, _ in runs)]), max([left + width, *(b for _, b in runs)])
-    inked = np.flatnonzero(ink[:, start:end].any(axis=1))
-    first, last = (int(inked[0]), int(inked[-1]) + 1) if inked.size else (rows.start, rows.stop)
-    offset = max(0, top - reach)
-    return start, min(top, offset + first), end - start, max(top + height, offset + last) - min(top, offset + first)
+    inked = np.flatnonzero(ink[:, start:end].any(axis=1)) + max(0, top - reach)  # page rows
+    upper = min(top, int(inked[0])) if inked.size else top
+    lower = max(top + height, int(inked[-1]) + 1) if inked.size else top + height
+    return start, upper, end - start, lower - upper
 
 
 def _settled(line: engine.Line) -> bool:
@@ -336,10 +336,15 @@ def form_values() -> dict[str, str]:
     return {word: code for code, words in vocabulary()["sex"].items() for word in words if _arabic_word(word)}
 
 
+def form_labels() -> dict[str, str]:
+    """The Arabic labels of the closed-list field, each saying "label" (they do not compete)."""
+    return dict.fromkeys(sorted(_sex_labels()), "label")
+
+
 def form_texts() -> dict[str, str]:
-    """Everything of a closed-list field the forms print on a line of its own or together: its labels
-    (saying "label"), its values, and label-and-value lines."""
-    return {**form_lines(), **dict.fromkeys(sorted(_sex_labels()), "label"), **form_values()}
+    """Everything of a closed-list field the forms print on a line of its own or together: its labels,
+    its values, and label-and-value lines."""
+    return {**form_lines(), **form_labels(), **form_values()}
 
 
 @functools.cache
