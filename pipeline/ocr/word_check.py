@@ -43,7 +43,7 @@ CHECK_BELOW = 80.0
 # much better than the next drawing it must do to decide.
 MIN_MATCH = 0.6
 MARGIN = 0.1
-SWAP_MATCH = 0.7  # a dictionary word read replaced by another of its length: a fit this close at least
+SWAP_MATCH = 0.7  # a dictionary word replaced by another (an unsure one by one of its length): this fit at least
 POOR_FIT = 0.3  # a sure word's drawing covering its ink less than this is checked like an unsure one
 LINE_MATCH = 0.25  # share of a line's width its words explain (word gaps and marks explain none)
 EDIT_COST = 0.05  # per letter a dictionary word differs from the reading
@@ -495,8 +495,12 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
     if scores:
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
-            return _decided(word, _one_further(inks, font, word.text, text, match),
-                            swap_fit=match if rivals is None else None)
+            decided = _one_further(inks, font, word.text, text, match)
+            # A sure word of the dictionary gives way to a rival only on a drawing that fits well: a
+            # right "سامي" (92%) became "أمامي" at 0.62, its shape taken for another's.
+            if rivals is not None and decided != word.text and word.text in dictionary() and match < SWAP_MATCH:
+                return word
+            return _decided(word, decided, swap_fit=match if rivals is None else None)
     # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
     # they differ decides, if it clearly shows one.
     close = [(text, match) for _, match, text in scores[:2] if match >= MIN_MATCH]
