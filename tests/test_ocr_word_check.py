@@ -505,3 +505,12 @@ def test_a_short_word_read_surely_whose_drawing_fits_is_doubted_when_a_longer_on
     image, boxes = _page(AMIRI, [*LINES, ["اسم", "الأم", "ليلى", "طارق"]], size)
     checked = word_check.check_words(image, _reading(boxes, {"ليلى": ("ليل", 93.0)}))
     assert {w.text: w.confidence for w in checked.lines[-1].words}["ليل"] == word_check.DOUBTED_CONFIDENCE
+
+
+def test_a_sure_dictionary_word_gives_way_on_a_fair_fit_only_to_itself_with_a_lost_letter_put_back():
+    # A right "سامي" (92%) became "أمامي" (two letters otherwise) at 0.62; "ليل" is "ليلى" with the
+    # stacked letter lost. On a drawing that fits well any rival wins.
+    assert not word_check._gives_way("سامي", "أمامي", 0.62)
+    assert word_check._gives_way("سامي", "أمامي", 0.75)
+    assert word_check._gives_way("ليل", "ليلى", 0.62)
+    assert "مبندس" not in word_check.dictionary() and word_check._gives_way("مبندس", "مهندس", 0.62)

@@ -496,9 +496,7 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
         (best, match, text), runner_up = scores[0], scores[1][0] if len(scores) > 1 else 0.0
         if match >= MIN_MATCH and best - runner_up >= MARGIN:
             decided = _one_further(inks, font, word.text, text, match)
-            # A sure word of the dictionary gives way to a rival only on a drawing that fits well: a
-            # right "سامي" (92%) became "أمامي" at 0.62, its shape taken for another's.
-            if rivals is not None and decided != word.text and word.text in dictionary() and match < SWAP_MATCH:
+            if rivals is not None and decided is not None and not _gives_way(word.text, decided, match):
                 return word
             return _decided(word, decided, swap_fit=match if rivals is None else None)
     # Two drawings fit about as well when they differ by a dot ("الحليج", "الخليج"): the ink where
@@ -522,6 +520,14 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
         # Tesseract's confidence, the word is in doubt.
         return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
     return word
+
+
+def _gives_way(read: str, rival: str, match: float) -> bool:
+    """Whether a sure reading gives way to the rival whose drawing fits its ink `match`: a word of the
+    dictionary only on a drawing that fits well (a right "سامي" at 92% became "أمامي" at 0.62, two
+    letters otherwise), or to the word it is with one letter lost, the font's stacking ("ليل" for
+    "ليلى", "ساي" for "سامي")."""
+    return read not in dictionary() or match >= SWAP_MATCH or read in _dropped(rival) or rival == read
 
 
 def _one_further(inks: list[np.ndarray], font: str, reading: str, text: str, match: float) -> str | None:
