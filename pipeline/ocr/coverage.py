@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 from PIL import Image
 
-from pipeline.ocr.preprocess import dark_ink_mask, ink_mask, text_bands
+from pipeline.ocr.preprocess import dark_ink_mask, ink_mask, page_row_ink, text_bands
 
 # Estimates run on a copy reduced so a text line is about this tall (cheap, and blind to specks).
 _WORK_LINE_HEIGHT = 16
@@ -49,7 +49,7 @@ def unread_regions(
         return []
     height = line_height / factor
     mask = _unread(mask, boxes, factor, height)
-    row_ink = max(1, 0.005 * mask.shape[1])  # text_bands' own measure
+    row_ink = page_row_ink(mask)
     if sum(b - t + 1 for t, b in text_bands(mask)) > _PATTERNED_ROWS * mask.shape[0]:
         # Unread "ink" on most rows is a patterned background (security printing), not text: the text
         # is the ink darker than the pattern (whose specks are too many for rows of a few pixels).

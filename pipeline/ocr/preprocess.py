@@ -79,11 +79,16 @@ def _reduced(image: Image.Image) -> tuple[Image.Image, float]:
     return (image.reduce(factor) if factor > 1 else image), float(factor)
 
 
+def page_row_ink(mask: np.ndarray) -> float:
+    """Ink pixels a row of `mask` needs to be text by the page's measure: half a percent of its width."""
+    return max(1, 0.005 * mask.shape[1])
+
+
 def text_bands(mask: np.ndarray, row_ink: float | None = None) -> list[tuple[int, int]]:
     """Horizontal bands of ink (text lines), as (top, bottom) rows; dots and marks above or below a
     line are merged into it when the gap is small next to the line's height. A row is ink when it
-    holds more than `row_ink` ink pixels (by default half a percent of the width)."""
-    rows = mask.sum(axis=1) > (max(1, 0.005 * mask.shape[1]) if row_ink is None else row_ink)
+    holds more than `row_ink` ink pixels (by default `page_row_ink`)."""
+    rows = mask.sum(axis=1) > (page_row_ink(mask) if row_ink is None else row_ink)
     bands: list[list[int]] = []
     for y in np.flatnonzero(rows):
         if bands and y == bands[-1][1] + 1:

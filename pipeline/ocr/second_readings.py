@@ -138,6 +138,11 @@ def _open_label(line: engine.Line) -> list[OcrWord] | None:
     return [w for w in line.words if w is not leftmost] + [leftmost]
 
 
+def _judge(image: Image.Image, reading: engine.Reading) -> Callable[[], word_check.LineJudge]:
+    """The page's `LineJudge`, made on first call: its fonts are drawn only when a pass needs them."""
+    return functools.cache(lambda: word_check.LineJudge(image, reading))
+
+
 def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]
 
@@ -158,7 +163,7 @@ def reread_weak_lines(
     other_script = _arabic_crops_of_latin_junk(crops, reading, languages)
     # One prefetch: crops of one setting are read in one Tesseract run.
     crops.prefetch(itertools.chain(*list(wanted.values())[:budget.left], *other_script.values()))
-    judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
+    judge = _judge(image, reading)
     lines = []
     for i, line in enumerate(reading.lines):
         if i not in wanted or not budget.take():
@@ -253,7 +258,7 @@ def reread_foreign_words(
     "Je" at 85% by the mixed models), and a Latin name's ink fits no Arabic word's drawing. It keeps the
     guess's confidence: its line stays weak, to be read again whole (a better reading of the line than
     word by word), and the word check decides the word again."""
-    judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
+    judge = _judge(image, reading)
 
     def keep(line: engine.Line, word: OcrWord, again: engine.Reading) -> list[OcrWord]:
         # Tesseract sometimes boxes a misread word across its neighbours: what the crop shows of
@@ -360,8 +365,7 @@ def _unsure_foreign(word: OcrWord, languages: str, focused: str) -> bool:
     Tesseract's Arabic dictionary read fairly (60%) in a Latin line: two columns' labels on one row make
     one line ("اسم الطفل" beside "Name of Child"), and read with the Latin model "الطفل" became "ju",
     and the line read again "Name of Child Je f"."""
-    if (word.confidence >= ARABIC_WORD_FAIR and word.text.strip(".:،,") in word_check.dictionary()
-            and not _arabic_script(focused)):
+    if word.confidence >= ARABIC_WORD_FAIR and word_check.in_dictionary(word.text) and not _arabic_script(focused):
         return False
     return (word.confidence < FOREIGN_WORD_TRUSTED and any(c.isalpha() for c in word.text)
             and script_languages(languages, word.text) != focused)
@@ -664,7 +668,7 @@ def read_skipped_lines(
     if not height or not reading.lines:
         return reading
     crops = crops or CropReader(image, LINE_PADDING)
-    judge = functools.cache(lambda: word_check.LineJudge(image, reading))  # fonts drawn only when needed
+    judge = _judge(image, reading)
     grown: list[tuple[tuple[int, int, int, int], frozenset[int]]] = []
     for region in coverage.unread_regions(image, [w.box for w in reading.words], height):
         wider, guessed = _with_guessed_neighbours(region, reading, height)

@@ -200,10 +200,7 @@ def _is_year(text: str) -> bool:
 @functools.cache
 def month_names() -> dict[str, str]:
     """The Arabic month names of one word, each with the month it names."""
-    from pipeline.extraction.vocabulary import vocabulary
-
-    return {name: str(month) for month, names in vocabulary()["months"].items() for name in names
-            if _arabic_word(name)}
+    return _arabic_vocabulary("months")
 
 
 def _arabic_words(reading: engine.Reading) -> tuple[list[OcrWord], list[OcrWord], list[OcrWord]]:
@@ -331,9 +328,14 @@ def form_lines() -> dict[str, str]:
 @functools.cache
 def form_values() -> dict[str, str]:
     """The Arabic words of the closed list (the sex words), each with the value it says."""
+    return _arabic_vocabulary("sex")
+
+
+def _arabic_vocabulary(section: str) -> dict[str, str]:
+    """The one-word Arabic entries of a section of the extraction's vocabulary, each with its key."""
     from pipeline.extraction.vocabulary import vocabulary  # the data lives with the extraction that reads it
 
-    return {word: code for code, words in vocabulary()["sex"].items() for word in words if _arabic_word(word)}
+    return {word: str(key) for key, words in vocabulary()[section].items() for word in words if _arabic_word(word)}
 
 
 def form_labels() -> dict[str, str]:
@@ -456,7 +458,12 @@ def _arabic_word(text: str) -> bool:
 
 
 def _unsure(word: OcrWord) -> bool:
-    return word.confidence < CHECK_BELOW or word.text.strip(_MARKS) not in dictionary()
+    return word.confidence < CHECK_BELOW or not in_dictionary(word.text)
+
+
+def in_dictionary(text: str) -> bool:
+    """A word of Tesseract's Arabic dictionary, marks read at its ends aside."""
+    return text.strip(_MARKS) in dictionary()
 
 
 def _checked(gray: np.ndarray, word: OcrWord, font: str, tall: bool, rivals: dict[str, int] | None,
