@@ -7,7 +7,7 @@ from pipeline.extraction.passport import printed_page
 from pipeline.models import OcrWord, PageText, TextResult, status_from_checks
 from pipeline.validators.consistency import check_mrz_matches_page
 from pipeline.validators.declared_type import check_declared_type
-from pipeline.validators.fields import check_required_fields
+from pipeline.validators.fields import check_full_names, check_required_fields
 from pipeline.validators.mrz import check_mrz
 from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence, field_doubts
 
@@ -34,6 +34,14 @@ def test_missing_fields_need_review_and_unknown_type_is_named():
     (check,) = check_required_fields("marriage_certificate", {"certificate_number": "1", "husband_name": "x"})
     assert check.outcome == "fail" and check.severity == "review" and "wife_name" in check.detail
     assert "not be recognised" in check_required_fields("unknown", {})[0].detail
+
+
+def test_a_name_read_as_one_word_needs_review():
+    (check,) = check_full_names({"husband_name": "ناصر كريم المطيري", "wife_name": "ريم"})
+    assert check.outcome == "warn" and check.severity == "review" and check.detail.endswith("wife_name")
+    assert status_from_checks([check]) == "needs_review"
+    assert check_full_names({"wife_name": "ريم محمد القحطاني", "employee_name": "Anna Varghese"})[0].outcome == "pass"
+    assert check_full_names({"employer_name": "Alghanim"}) == []  # an organisation's name may be one word
 
 
 def test_low_ocr_confidence_needs_review():

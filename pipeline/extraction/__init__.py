@@ -17,7 +17,7 @@ from pipeline.validators.consistency import check_mrz_matches_page
 from pipeline.validators.dates import check_dates_plausible
 from pipeline.validators.declared_type import check_declared_type
 from pipeline.validators.expiry import check_not_expired
-from pipeline.validators.fields import check_required_fields
+from pipeline.validators.fields import check_full_names, check_required_fields
 from pipeline.validators.mrz import check_mrz
 from pipeline.validators.ocr_quality import check_field_confidence, check_ocr_confidence, field_doubts
 
@@ -58,7 +58,7 @@ def understand(text: TextResult, declared_type: str | None, as_of: date,
         fields = {}
     doubts = field_doubts(text, fields, settings.min_field_confidence, printed_dates=doc_type != "passport")
     unsure = {doubt.field for doubt in doubts}
-    checks += check_required_fields(doc_type, fields)
+    checks += check_required_fields(doc_type, fields) + check_full_names(fields)
     checks += check_not_expired(doc_type, fields, as_of, unsure)
     checks += check_dates_plausible(fields, as_of, unsure)
     checks += check_civil_ids(plain)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.models import Check, TextResult
+from pipeline.validators.fields import PERSON_NAMES
 
 NAME = "ocr_confidence"
 FIELD_NAME = "field_confidence"
@@ -16,8 +17,7 @@ _MARKS = ".:,;|،\"'“”«»"  # read around a value's words, not part of them
 _ALEFS = ("ا", "أ", "إ", "آ")
 _NUMBER_WORD = re.compile(r"\d[\d,.٫]*")
 # People's names hold no numbers (a company's may: "شركة 2000 للتجارة").
-_PERSON_NAMES = frozenset({"surname", "given_names", "husband_name", "wife_name", "child_name", "father_name",
-                           "mother_name", "employee_name"})
+_PERSON_NAMES = frozenset({"surname", "given_names", *PERSON_NAMES})
 
 
 def check_ocr_confidence(text: TextResult, minimum: float) -> list[Check]:
