@@ -309,7 +309,10 @@ def _split_glyphs(ink: np.ndarray) -> tuple[list[_Glyph], tuple[float, float]] |
     centres = (tops + bottoms) / 2
     touches_edge = (tops == 0) | (bottoms == ink.shape[0]) | (lefts == 0) | (rights == ink.shape[1])
     outside_band = (centres < band_top) | (centres > band_bottom)
-    keep &= ~(touches_edge & outside_band)
+    # Ink wholly above or below the band is the lines' above and below too (the dots of a "ي" over a
+    # number set under its label).
+    wholly_outside = (bottoms <= band_top) | (tops >= band_bottom)
+    keep &= ~(touches_edge & outside_band) & ~wholly_outside
     column_starts, column_ends = lefts.tolist(), rights.tolist()
     kept = sorted(np.flatnonzero(keep).tolist(), key=column_starts.__getitem__)
     # Components sharing most of their columns are one glyph (":" and any letter with its dots);
