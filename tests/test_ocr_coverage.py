@@ -151,6 +151,44 @@ def test_a_date_boxed_on_a_part_of_it_is_read_whole(part, side):
     assert read_indic_numbers(image, engine.Reading([engine.Line([word])])).text == "23/10/2020"
 
 
+def _label_and_number(number_boxes: list[tuple[float, float]]) -> tuple[Image.Image, engine.Reading]:
+    """"رقم القيد : ٤٣٢٤٦٠٩" in Amiri (its "٠" set wide), the label read surely and close enough to the
+    number to be one run of ink with it, and the number boxed as unsure words over the given shares of
+    its width."""
+    image = Image.new("L", (1400, 200), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(str(AMIRI), 48)
+    label, number = [], None
+    x = 1300
+    for text in ("رقم", "القيد", ":", "٤٣٢٤٦٠٩"):
+        x -= draw.textlength(text, font=font, direction="rtl")
+        draw.text((x, 120), text, font=font, fill=0, anchor="ls", direction="rtl")
+        left, top, right, bottom = draw.textbbox((x, 120), text, font=font, anchor="ls", direction="rtl")
+        word = OcrWord(text, 95.0, (round(left), round(top), round(right - left), round(bottom - top)))
+        label, number = (label + [word], None) if text != "٤٣٢٤٦٠٩" else (label, word)
+        x -= 14
+    assert number is not None
+    left, top, width, height = number.box
+    pieces = [OcrWord(text, confidence, (left + round(a * width), top, round((b - a) * width), height))
+              for (a, b), text, confidence in zip(number_boxes, ["450", "8«اغ"], [53.0, 21.0], strict=False)]
+    return image, engine.Reading([engine.Line(label + sorted(pieces, key=lambda w: -w.box[0]))])
+
+
+def test_a_number_read_in_pieces_beside_its_label_is_read_whole_between_the_label_and_the_lines_end():
+    # 4242's "٤٣٢٤٦٠٩" read "450" "8«اغ": each piece's box cut a digit, the last "٩" was in neither, and
+    # the run of ink went on into the label: each read alone gave "4324" and nothing.
+    image, reading = _label_and_number([(0.55, 0.8), (0.0, 0.45)])
+    assert read_indic_numbers(image, reading).text.split()[-1] == "4324609"
+
+
+def test_a_number_boxed_over_its_whole_line_is_read_up_to_the_labels_colon():
+    # 2929's "٦٩١١٩٤" read "91194" at 0% in a box over the whole line, label and all.
+    image, reading = _label_and_number([(0.0, 1.0)])
+    *label, number = reading.lines[0].words
+    whole = OcrWord(number.text, number.confidence, (number.box[0], number.box[1], 1300 - number.box[0], number.box[3]))
+    reading = engine.Reading([engine.Line([*label, whole])])
+    assert read_indic_numbers(image, reading).text.split()[-1] == "4324609"
+
+
 def test_ink_beside_a_number_that_no_word_holds_is_unread_but_a_colon_boxed_beside_its_ink_is_held():
     # Columns of a line 40 px tall: a number read at 100-200, a lone digit's ink at 215-222 that no word's
     # box holds (Amiri's last "٥" of "٧٠٤٧٥٠٥", past a wide-set "٠"), and a colon whose ink is 240-245 but

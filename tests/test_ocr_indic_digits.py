@@ -153,6 +153,17 @@ def test_neighbouring_lines_ink_at_the_crop_edges_is_ignored():
     assert reading is not None and reading.text == indic("6417147")
 
 
+def test_marks_of_the_line_above_that_stop_short_of_the_digits_are_ignored():
+    # 6161's number under its label "رقم الوثيقة": the crop held the label's tails, and the dots of its
+    # "ي" floated in it, touching no edge: every crop of the number was refused.
+    run = np.asarray(render(indic("7999047"), FONTS[0], 30, degrade=False))
+    crop = np.full((run.shape[0] + 14, run.shape[1]), 255, dtype=np.uint8)
+    crop[14:] = run
+    crop[4:7, 20:23] = crop[4:7, 27:30] = 0  # two dots wholly above the digits
+    reading = read_digit_run(Image.fromarray(crop))
+    assert reading is not None and reading.text == indic("7999047")
+
+
 @pytest.mark.parametrize("held_out", list(FAMILIES))
 def test_templates_without_a_family_read_its_runs(held_out: str):
     """Leave-one-family-out: what generalisation to fonts not installed here looks like."""

@@ -495,11 +495,10 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
         covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
         if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
             continue
-        # The run as cut, else (a number set close to a word) the unsure words it covers together, else
-        # each alone: a number Tesseract split in two ("٤٣٢٤٦٠٩" as "450" "8«اغ") beside its label is
-        # cut in the middle of a digit by either piece's box.
-        spans = [((start, end), covered)] + _unsure_groups(covered, (start, end), left) + (
-            [_span([w], left) for w in covered if not _read_surely(w)] if len(covered) > 1 else [])
+        # The run as cut, else (a number set close to a word) the unsure words it covers, together, then
+        # fewer: a number Tesseract split in two ("٤٣٢٤٦٠٩" as "450" "8«اغ") beside its label is cut in
+        # the middle of a digit by either piece's box.
+        spans = [((start, end), covered), *_unsure_groups(covered, (start, end), left)]
         for (span_start, span_end), replaced in spans:
             number = _digit_word(crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)),
                                  (left + span_start, top, span_end - span_start + 1, height))
@@ -572,20 +571,16 @@ def _digit_word(image: Image.Image, box: tuple[int, int, int, int]) -> OcrWord |
 
 def _unsure_groups(covered: list[OcrWord], run: tuple[int, int],
                    left: int) -> list[tuple[tuple[int, int], list[OcrWord]]]:
-    """Each row of two or more unsure words side by side (longest first) that is not all of `covered`,
-    with the columns (from `left`) between the words beside it: ink no box holds is the number's too
-    (Amiri's "٩" past a wide-set "٠", outside "450")."""
+    """Each row of unsure words side by side (longest first; one word is a row) that is not all of
+    `covered`, with the columns (from `left`) between the words beside it: ink no box holds is the
+    number's too (Amiri's "٩" past a wide-set "٠", outside "450"), and a box over the whole line
+    ("91194" over "رقم الوثيقة : ٦٩١١٩٤") ends at its neighbour."""
     ordered = sorted(covered, key=lambda w: w.box[0])
     count = len(ordered)
-    rows = sorted(((i, j) for i in range(count) for j in range(i + 1, count)
+    rows = sorted(((i, j) for i in range(count) for j in range(i, count)
                    if j - i + 1 < count and not any(map(_read_surely, ordered[i:j + 1]))), key=lambda r: r[0] - r[1])
     return [((ordered[i - 1].box[0] + ordered[i - 1].box[2] - left + 1 if i else run[0],
               ordered[j + 1].box[0] - left - 1 if j + 1 < count else run[1]), ordered[i:j + 1]) for i, j in rows]
-
-
-def _span(words: list[OcrWord], left: int) -> tuple[tuple[int, int], list[OcrWord]]:
-    """The columns (from `left`) the words' boxes span together, and the words."""
-    return (min(w.box[0] for w in words) - left, max(w.box[0] + w.box[2] for w in words) - left), words
 
 
 def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int, unread: list[tuple[int, int]]) -> OcrWord:
