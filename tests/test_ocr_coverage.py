@@ -120,6 +120,15 @@ def test_arabic_indic_numbers_tesseract_cannot_read_come_out_as_digits(tmp_path)
     assert "رقم الوثيقة:" in text and "دينار" in text  # the words around the numbers are kept
 
 
+def test_an_arabic_indic_number_read_as_a_latin_word_in_mixed_case_is_read_by_the_digit_reader():
+    # Tesseract reads "١٢٠٠" set in Naskh as "Wer" at 74%, which looks like a Latin word, not a number in
+    # disguise; the digit reader is the judge (it refuses Latin letters: the names test above).
+    image = _arabic_line_with_latin_digits(["الراتب الشهري :", "١٢٠٠", "دينار"])
+    reading = engine.read(image, "ara+eng", engine.PSM_AUTO)
+    assert "Wer" in reading.text.split()
+    assert read_indic_numbers(image, reading).text.split()[-2:] == ["1200", "دينار"]
+
+
 def test_an_arabic_indic_date_comes_out_whole():
     image = _arabic_line_with_latin_digits(["تاريخ الولادة :", "٠٧/٠٤/٢٠١٦"], AMIRI)
     text = read_indic_numbers(image, engine.read(image, "ara+eng", engine.PSM_AUTO)).text

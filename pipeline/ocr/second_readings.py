@@ -493,15 +493,18 @@ def _read_numbers_in_line(image: Image.Image, line: engine.Line) -> engine.Line:
     runs = coverage.column_runs(ink, gap=INDIC_RUN_GAP * height)
     for start, end in _within_words(runs, [w for w in words if not _read_surely(w)], left):
         covered = [w for w in words if w.box[0] <= left + end and left + start <= w.box[0] + w.box[2]]
-        if not covered or all(_read_surely(w) for w in covered) or any(map(_latin_text, covered)):
+        if not covered or all(_read_surely(w) for w in covered):
             continue
         # The run as cut, else (a number set close to a word) the unsure words it covers, together, then
         # fewer: a number Tesseract split in two ("٤٣٢٤٦٠٩" as "450" "8«اغ") beside its label is cut in
         # the middle of a digit by either piece's box.
-        spans = [((start, end), covered), *_unsure_groups(covered, (start, end), left)]
-        for (span_start, span_end), replaced in spans:
-            number = _digit_word(crop.crop((max(0, span_start - height // 4), 0, span_end + height // 4, crop.height)),
-                                 (left + span_start, top, span_end - span_start + 1, height))
+        run = (max(0, start - height // 4), end + height // 4)
+        for (span_start, span_end), replaced in [(run, covered), *_unsure_groups(covered, run, left)]:
+            inked = np.flatnonzero(ink[span_start:span_end + 1])
+            if not inked.size:
+                continue
+            box = (left + span_start + int(inked[0]), top, int(inked[-1] - inked[0]) + 1, height)
+            number = _digit_word(crop.crop((span_start, 0, span_end + 1, crop.height)), box)
             if number is None:
                 continue
             numbers.append(number)
@@ -572,9 +575,10 @@ def _digit_word(image: Image.Image, box: tuple[int, int, int, int]) -> OcrWord |
 def _unsure_groups(covered: list[OcrWord], run: tuple[int, int],
                    left: int) -> list[tuple[tuple[int, int], list[OcrWord]]]:
     """Each row of unsure words side by side (longest first; one word is a row) that is not all of
-    `covered`, with the columns (from `left`) between the words beside it: ink no box holds is the
-    number's too (Amiri's "٩" past a wide-set "٠", outside "450"), and a box over the whole line
-    ("91194" over "رقم الوثيقة : ٦٩١١٩٤") ends at its neighbour."""
+    `covered`, with the columns (from `left`) between the words beside it, or the `run`'s end: ink no
+    box holds is the number's too (Amiri's "٩" past a wide-set "٠", outside "450"), a box over the
+    whole line ("91194" over "رقم الوثيقة : ٦٩١١٩٤") ends at its neighbour, and no neighbour's ink is
+    taken in ("٨٠٠" between "الشهري:" and "دينار")."""
     ordered = sorted(covered, key=lambda w: w.box[0])
     count = len(ordered)
     rows = sorted(((i, j) for i in range(count) for j in range(i, count)
