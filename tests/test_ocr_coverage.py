@@ -160,7 +160,9 @@ def test_a_date_boxed_on_a_part_of_it_is_read_whole(part, side):
     assert read_indic_numbers(image, engine.Reading([engine.Line([word])])).text == "23/10/2020"
 
 
-def _label_and_number(number_boxes: list[tuple[float, float]]) -> tuple[Image.Image, engine.Reading]:
+def _label_and_number(number_boxes: list[tuple[float, float]],
+                      readings: tuple[tuple[str, float], ...] = (("450", 53.0), ("8«اغ", 21.0))
+                      ) -> tuple[Image.Image, engine.Reading]:
     """"رقم القيد : ٤٣٢٤٦٠٩" in Amiri (its "٠" set wide), the label read surely and close enough to the
     number to be one run of ink with it, and the number boxed as unsure words over the given shares of
     its width."""
@@ -178,7 +180,7 @@ def _label_and_number(number_boxes: list[tuple[float, float]]) -> tuple[Image.Im
     assert number is not None
     left, top, width, height = number.box
     pieces = [OcrWord(text, confidence, (left + round(a * width), top, round((b - a) * width), height))
-              for (a, b), text, confidence in zip(number_boxes, ["450", "8«اغ"], [53.0, 21.0], strict=False)]
+              for (a, b), (text, confidence) in zip(number_boxes, readings, strict=False)]
     return image, engine.Reading([engine.Line(label + sorted(pieces, key=lambda w: -w.box[0]))])
 
 
@@ -186,6 +188,14 @@ def test_a_number_read_in_pieces_beside_its_label_is_read_whole_between_the_labe
     # 4242's "٤٣٢٤٦٠٩" read "450" "8«اغ": each piece's box cut a digit, the last "٩" was in neither, and
     # the run of ink went on into the label: each read alone gave "4324" and nothing.
     image, reading = _label_and_number([(0.55, 0.8), (0.0, 0.45)])
+    assert read_indic_numbers(image, reading).text.split()[-1] == "4324609"
+
+
+def test_a_mark_read_unsurely_where_a_digit_is_printed_is_no_edge_of_the_number():
+    # 2929's "٦٤٧١٣٣٧" read "لالم" "لاغ" ">": its "٦" read ">" at 27%, taken for a sure mark, bounded
+    # the number, which was read "471337" surely and verified.
+    image, reading = _label_and_number([(0.3, 0.62), (0.7, 1.0), (0.0, 0.13)],
+                                       (("لالم", 57.0), ("لاغ", 27.0), (">", 27.0)))
     assert read_indic_numbers(image, reading).text.split()[-1] == "4324609"
 
 
