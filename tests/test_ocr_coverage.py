@@ -175,7 +175,7 @@ def _label_and_number(number_boxes: list[tuple[float, float]],
         draw.text((x, 120), text, font=font, fill=0, anchor="ls", direction="rtl")
         left, top, right, bottom = draw.textbbox((x, 120), text, font=font, anchor="ls", direction="rtl")
         word = OcrWord(text, 95.0, (round(left), round(top), round(right - left), round(bottom - top)))
-        label, number = ([*label, word], None) if text != "٤٣٢٤٦٠٩" else (label, word)
+        label, number = (label + [word], None) if text != "٤٣٢٤٦٠٩" else (label, word)
         x -= 14
     assert number is not None
     left, top, width, height = number.box

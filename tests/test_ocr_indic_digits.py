@@ -153,27 +153,6 @@ def test_neighbouring_lines_ink_at_the_crop_edges_is_ignored():
     assert reading is not None and reading.text == indic("6417147")
 
 
-def _bridged(text: str, path: str) -> Image.Image:
-    """`text` with its first two glyphs joined by a short stroke, as blur joins digits set close."""
-    crop = np.asarray(render(text, path, 30, degrade=False)).copy()
-    ink = crop < 128
-    columns = np.flatnonzero(ink.any(axis=0))
-    gap = int(np.flatnonzero(np.diff(columns) > 1)[0])  # the first glyph ends at columns[gap]
-    first_end, second_start = int(columns[gap]), int(columns[gap + 1])
-    row = int(np.flatnonzero(ink[:, first_end]).mean())
-    crop[row - 1:row + 1, first_end:second_start + 1] = 0
-    return Image.fromarray(crop)
-
-
-def test_two_digits_blur_joined_into_one_stroke_are_read_apart_or_not_at_all():
-    # 4242's date "٢٧/١٢/٢٠١٥", blurred: "٢٧" was one glyph near no template and the date went unread.
-    # Cut anywhere but between the two, the stroke left on "٢" can make it a "٣": such a run is refused.
-    date = indic("27/12/2015")
-    readings = [read_digit_run(_bridged(date, path)) for path in FONTS]
-    assert all(reading is None or reading.text == date for reading in readings)
-    assert sum(reading is not None for reading in readings) >= 0.75 * len(FONTS)
-
-
 def test_marks_of_the_line_above_that_stop_short_of_the_digits_are_ignored():
     # 6161's number under its label "رقم الوثيقة": the crop held the label's tails, and the dots of its
     # "ي" floated in it, touching no edge: every crop of the number was refused.

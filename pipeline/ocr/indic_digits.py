@@ -50,7 +50,6 @@ _FULL_HEIGHT = "١٢٣٤٦٧٨٩"  # digits spanning the run's band in every fon
 _TEMPLATE_SIZES = (18, 30, 52)  # font px: small sizes teach the rasterisation of small print
 _MAX_DISTANCE = 5.5  # nearest template farther than this: not a glyph we know
 _FULL_MARGIN = 0.25  # relative margin to the runner-up class that earns confidence 100
-_TOUCHING_WIDTH = 0.9  # band heights: a glyph this wide may be two digits blur joined
 MIN_CONFIDENCE = 60.0  # leave-one-font-out: at 60, 1 in 60 accepted runs was wrong; at 40, 1 in 23
 
 
@@ -134,7 +133,7 @@ def read_digit_run(image: Image.Image, templates: Templates | None = None) -> Di
     text = ""
     confidence = 100.0
     # Glyph by glyph: most crops offered are words, refused at their first or second glyph.
-    for glyph in (piece for whole in glyphs for piece in _untouched(whole, band, templates)):
+    for glyph in glyphs:
         ((label, glyph_confidence),) = _classify(_features(glyph, band)[None, :], templates)
         if label == "٠":
             label = _dot(glyph, band)
@@ -147,41 +146,6 @@ def read_digit_run(image: Image.Image, templates: Templates | None = None) -> Di
     # A label's colon or a full stop beside the number belongs to the sentence ("الراتب : ٦٠٠").
     text = text.strip(":.")
     return DigitReading(text, round(confidence, 1)) if _plausible(text) else None
-
-
-def _untouched(glyph: _Glyph, band: tuple[float, float], templates: Templates) -> list[_Glyph]:
-    """The glyph, or the two digits it is when blur made them touch ("٢٧" as one stroke): a glyph no
-    template is near, as wide as two digits, cut at the thinnest column of its middle (of several, the
-    one nearest its centre), where both halves are read surely as digits and as the same two a column
-    either side (a cut through a stroke, not between two digits, reads differently: "١٧" where "٢٧"
-    lost its arm). A letter cut so stays refused."""
-    width = glyph.mask.shape[1]
-    if glyph.parts != 1 or width < _TOUCHING_WIDTH * (band[1] - band[0]) or \
-            _classify(_features(glyph, band)[None, :], templates)[0][0] is not None:
-        return [glyph]
-    inked = glyph.mask.sum(axis=0)
-    middle = range(round(0.25 * width), round(0.75 * width))
-    cut = min(middle, key=lambda column: (inked[column], abs(column - width / 2)), default=None)
-    if cut is None:
-        return [glyph]
-    readings = [_halves(glyph, column, band, templates) for column in (cut - 1, cut, cut + 1)]
-    if any(reading is None for reading in readings) or len({reading[0] for reading in readings if reading}) != 1:
-        return [glyph]
-    return readings[1][1] if readings[1] else [glyph]
-
-
-def _halves(glyph: _Glyph, cut: int, band: tuple[float, float],
-            templates: Templates) -> tuple[tuple[str, str], list[_Glyph]] | None:
-    """The two digits either side of column `cut` of the glyph, read surely, or None."""
-    halves = [_glyph_of(glyph.mask[:, :cut]), _glyph_of(glyph.mask[:, cut:])]
-    if halves[0] is None or halves[1] is None:
-        return None
-    pieces = [_Glyph(half.mask, glyph.top + half.top, glyph.left + half.left + offset)
-              for half, offset in zip(halves, (0, cut), strict=True)]
-    (first, sure_first), (second, sure_second) = _classify(np.stack([_features(p, band) for p in pieces]), templates)
-    if not (first and second and first in DIGITS and second in DIGITS) or min(sure_first, sure_second) < MIN_CONFIDENCE:
-        return None
-    return (first, second), pieces
 
 
 def _dot(glyph: _Glyph, band: tuple[float, float]) -> str | None:
