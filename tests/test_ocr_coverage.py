@@ -15,6 +15,7 @@ from pipeline.ocr.crops import CropReader
 from pipeline.ocr.second_readings import (
     RereadBudget,
     _unread_ink,
+    _unsure_groups,
     attach_row_values,
     join_number_pieces,
     read_indic_numbers,
@@ -175,7 +176,7 @@ def _label_and_number(number_boxes: list[tuple[float, float]],
         draw.text((x, 120), text, font=font, fill=0, anchor="ls", direction="rtl")
         left, top, right, bottom = draw.textbbox((x, 120), text, font=font, anchor="ls", direction="rtl")
         word = OcrWord(text, 95.0, (round(left), round(top), round(right - left), round(bottom - top)))
-        label, number = (label + [word], None) if text != "٤٣٢٤٦٠٩" else (label, word)
+        label, number = ([*label, word], None) if text != "٤٣٢٤٦٠٩" else (label, word)
         x -= 14
     assert number is not None
     left, top, width, height = number.box
@@ -197,6 +198,28 @@ def test_a_mark_read_unsurely_where_a_digit_is_printed_is_no_edge_of_the_number(
     image, reading = _label_and_number([(0.3, 0.62), (0.7, 1.0), (0.0, 0.13)],
                                        (("لالم", 57.0), ("لاغ", 27.0), (">", 27.0)))
     assert read_indic_numbers(image, reading).text.split()[-1] == "4324609"
+
+
+def test_a_number_read_as_latin_letters_none_of_them_near_surely_is_read_by_the_digit_reader():
+    # 3131's "٢٥٥٥٦٧٢" under its label read "Yooo Vy" at 77% and 65%: a line of Latin letters, once left
+    # as English.
+    image = _arabic_line_with_latin_digits(["٢٥٥٥٦٧٢"], AMIRI)
+    dark = np.asarray(image) < 128
+    columns, rows = np.flatnonzero(dark.any(axis=0)), np.flatnonzero(dark.any(axis=1))
+    left, right, top, height = int(columns[0]), int(columns[-1]) + 1, int(rows[0]), int(rows[-1] - rows[0]) + 1
+    middle = (left + right) // 2
+    reading = engine.Reading([engine.Line([OcrWord("Yooo", 77.0, (left, top, middle - left, height)),
+                                           OcrWord("Vy", 65.0, (middle, top, right - middle, height))])])
+    assert read_indic_numbers(image, reading).text == "2555672"
+
+
+def test_unsure_words_side_by_side_read_alone_do_not_both_take_the_ink_between_them():
+    # Each reaching to the other's box, "Yooo" and "Vy" both read the "٦" between them: "2555" "6672".
+    first, second = OcrWord("Yooo", 77.0, (100, 0, 100, 30)), OcrWord("Vy", 65.0, (240, 0, 60, 30))
+    colon = OcrWord(":", 90.0, (330, 0, 5, 30))
+    spans = {tuple(w.text for w in words): span for span, words in _unsure_groups([colon, second, first], (90, 400), 0)}
+    assert spans[("Yooo", "Vy")] == (90, 329)  # together, from the run's start to the colon
+    assert spans[("Yooo",)] == (90, 200) and spans[("Vy",)] == (240, 329)
 
 
 def test_a_number_boxed_over_its_whole_line_is_read_up_to_the_labels_colon():

@@ -459,7 +459,10 @@ def read_indic_numbers(image: Image.Image, reading: engine.Reading) -> engine.Re
     is offered to the reader, and a run it is sure of replaces the words it covers."""
     lines = []
     for line in reading.lines:
-        english = not any("\u0600" <= c <= "\u06ff" for c in line.text) and any(map(_latin_word, line.words))
+        # A line of Latin letters is English unless none is read near surely: the digit reader refuses
+        # Latin letters, and a number under its label was read "Yooo Vy" at 77% and 65%.
+        english = not any("\u0600" <= c <= "\u06ff" for c in line.text) and any(
+            _latin_word(w) and w.confidence >= FOREIGN_WORD_TRUSTED for w in line.words)
         if english or all(_read_surely(w) for w in line.words) or looks_like_mrz(line.text):
             lines.append(line)
         else:
@@ -583,8 +586,22 @@ def _unsure_groups(covered: list[OcrWord], run: tuple[int, int],
     count = len(ordered)
     rows = sorted(((i, j) for i in range(count) for j in range(i, count)
                    if j - i + 1 < count and not any(map(_read_surely, ordered[i:j + 1]))), key=lambda r: r[0] - r[1])
-    return [((ordered[i - 1].box[0] + ordered[i - 1].box[2] - left + 1 if i else run[0],
-              ordered[j + 1].box[0] - left - 1 if j + 1 < count else run[1]), ordered[i:j + 1]) for i, j in rows]
+
+    # Beside an unsure word a row ends at its own box: the ink between the two is either's, and two
+    # rows both taking it read its digit twice ("٢٥٥٥٦٧٢" as "2555" and "6672").
+    def start(i: int) -> int:
+        if i == 0:
+            return run[0]
+        before = ordered[i - 1]
+        return before.box[0] + before.box[2] - left + 1 if _read_surely(before) else ordered[i].box[0] - left
+
+    def end(j: int) -> int:
+        if j + 1 == count:
+            return run[1]
+        after = ordered[j + 1]
+        return after.box[0] - left - 1 if _read_surely(after) else ordered[j].box[0] + ordered[j].box[2] - left
+
+    return [((start(i), end(j)), ordered[i:j + 1]) for i, j in rows]
 
 
 def _unsure_beside(number: OcrWord, noise: list[OcrWord], height: int, unread: list[tuple[int, int]]) -> OcrWord:
