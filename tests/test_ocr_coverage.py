@@ -162,8 +162,8 @@ def test_a_date_boxed_on_a_part_of_it_is_read_whole(part, side):
 
 
 def _label_and_number(number_boxes: list[tuple[float, float]],
-                      readings: tuple[tuple[str, float], ...] = (("450", 53.0), ("8«اغ", 21.0))
-                      ) -> tuple[Image.Image, engine.Reading]:
+                      readings: tuple[tuple[str, float], ...] = (("450", 53.0), ("8«اغ", 21.0)),
+                      gap: int = 14) -> tuple[Image.Image, engine.Reading]:
     """"رقم القيد : ٤٣٢٤٦٠٩" in Amiri (its "٠" set wide), the label read surely and close enough to the
     number to be one run of ink with it, and the number boxed as unsure words over the given shares of
     its width."""
@@ -177,7 +177,7 @@ def _label_and_number(number_boxes: list[tuple[float, float]],
         left, top, right, bottom = draw.textbbox((x, 120), text, font=font, anchor="ls", direction="rtl")
         word = OcrWord(text, 95.0, (round(left), round(top), round(right - left), round(bottom - top)))
         label, number = ([*label, word], None) if text != "٤٣٢٤٦٠٩" else (label, word)
-        x -= 14
+        x -= gap
     assert number is not None
     left, top, width, height = number.box
     pieces = [OcrWord(text, confidence, (left + round(a * width), top, round((b - a) * width), height))
@@ -220,6 +220,16 @@ def test_unsure_words_side_by_side_read_alone_do_not_both_take_the_ink_between_t
     spans = {tuple(w.text for w in words): span for span, words in _unsure_groups([colon, second, first], (90, 400), 0)}
     assert spans[("Yooo", "Vy")] == (90, 329)  # together, from the run's start to the colon
     assert spans[("Yooo",)] == (90, 200) and spans[("Vy",)] == (240, 329)
+
+
+def test_a_labels_colon_read_unsurely_is_still_punctuation_beside_the_number():
+    # 7's "تاريخ الزواج : ٢١/٠٩/٢٠١٧": its colon read at 32% was taken for noise the number might go on
+    # into, and the date read surely was made as unsure as the colon.
+    image, reading = _label_and_number([(0.0, 1.0)], (("W/AV/YW", 8.0),), gap=40)  # each a run of its own
+    *label, colon, number = reading.lines[0].words
+    reading = engine.Reading([engine.Line([*label, OcrWord(":", 32.0, colon.box), number])])
+    (read,) = [w for w in read_indic_numbers(image, reading).words if w.text == "4324609"]
+    assert read.confidence >= 90
 
 
 def test_a_number_boxed_over_its_whole_line_is_read_up_to_the_labels_colon():

@@ -55,6 +55,7 @@ LATIN_WORD_CERTAIN = 95.0
 # A line read as Latin below this, on a page with sure Arabic words, may be Arabic read as look-alikes
 # whole ("المهنة : كهربائي" read "ae ced" at 33%).
 LATIN_JUNK_BELOW = 50.0
+_FORM_MARKS = ":.،"  # the punctuation forms print beside values, however unsurely read
 # A line found in ink the page read skipped is kept only when read at least this confidently
 # (the skipped ink may be a stamp, a signature or a logo).
 UNREAD_LINE_MIN_CONFIDENCE = 50.0
@@ -674,11 +675,11 @@ def _latin_text(word: OcrWord) -> bool:
 
 
 def _read_surely(word: OcrWord) -> bool:
-    """Not a digit run in disguise: punctuation or a confident Latin number or an Arabic word of three
-    letters or more, read fairly well (a digit run misread as Arabic comes out as short, unsure words;
-    Amiri's "٦" of "٦٤٧١٣٣٧" was read ">" at 27%)."""
+    """Not a digit run in disguise: a label's colon or a full stop, other punctuation read fairly well
+    (Amiri's "٦" of "٦٤٧١٣٣٧" was read ">" at 27%), a confident Latin number, or an Arabic word of three
+    letters or more read fairly well (a digit run misread as Arabic comes out as short, unsure words)."""
     if not any(c.isalnum() for c in word.text):
-        return word.confidence >= ARABIC_WORD_FAIR
+        return set(word.text) <= set(_FORM_MARKS) or word.confidence >= ARABIC_WORD_FAIR
     if engine.NUMBER.fullmatch(word.text):
         return word.confidence >= INDIC_TRUSTED
     return sum("\u0621" <= c <= "\u064a" for c in word.text) >= 3 and word.confidence >= ARABIC_WORD_FAIR
