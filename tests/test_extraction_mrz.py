@@ -89,6 +89,15 @@ def test_one_inserted_character_is_realigned_only_when_check_digits_confirm_it()
     assert not wrong.valid or wrong.guessed
 
 
+def test_a_letter_read_twice_with_a_filler_lost_is_realigned_though_the_line_keeps_its_length():
+    # 5757: "IND" read "IIND" and one filler fewer at the end: 44 characters, a "D" where the birth date
+    # starts (once taken for a "0", so no realignment was tried, and the genuine passport was rejected),
+    # and among the realignments one that read "IIN0611040" as a birth date by chance.
+    lines = ["P<INDFERNANDO<<GRACE<RAJESH<<<<<<<<<<<<<<<<<", "R470361217IIND6110040M2604217<<<<<<<<<<<<<<2"]
+    mrz = parse_mrz(lines, today=TODAY)
+    assert mrz.valid and mrz.date_of_birth == date(1961, 10, 4) and mrz.nationality == "IND"
+
+
 def test_printed_number_decides_between_repairs_the_check_digit_cannot_separate():
     lines = ["P<CANMARTIN<<SARAH<<<<<<<<<<<<<<<<<<<<<<<<<<", "ZEQODSO9<9CANS501019F2301147<<<<<<<<<<<<<<08"]
     mrz = parse_mrz(lines, today=TODAY, printed_numbers=["ZE000509"])

@@ -318,12 +318,13 @@ def _realigned(lines: list[str], fmt: str) -> list[list[str]]:
 _SHAPE = {"TD3": (1, (13, 19), (21, 27), 20), "TD2": (1, (13, 19), (21, 27), 20), "TD1": (1, (0, 6), (8, 14), 7)}
 
 
-def _well_formed(lines: list[str], fmt: str) -> bool:
-    """Dates where dates belong and a sex letter where it belongs: a misaligned line breaks this."""
+def _well_formed(lines: list[str], fmt: str, strict: bool = False) -> bool:
+    """Dates where dates belong and a sex letter where it belongs: a misaligned line breaks this. Not
+    `strict`, a letter OCR reads for a digit counts as one."""
     index, birth, expiry, sex = _SHAPE[fmt]
     line = _fit_data(lines[index], _LENGTHS[fmt][1])
     digits = line[birth[0]:birth[1]] + line[expiry[0]:expiry[1]]
-    return all(c.isdigit() or c in _AS_DIGIT for c in digits) and line[sex] in "MFX<"
+    return all(c.isdigit() or (c in _AS_DIGIT and not strict) for c in digits) and line[sex] in "MFX<"
 
 
 def _country_score(mrz: Mrz) -> tuple[bool, int]:
@@ -353,14 +354,18 @@ def parse_mrz(lines: list[str], today: date | None = None, printed_numbers: Iter
     printed = frozenset(printed_numbers)
     mrz = _parse_fixed(clean, fmt, today, printed)
     data_lines = clean[:2] if fmt == "TD1" else clean[1:]
-    if mrz.valid or (_well_formed(clean, fmt) and all(len(line) == _LENGTHS[fmt][1] for line in data_lines)):
+    if mrz.valid or (_well_formed(clean, fmt, strict=True) and all(len(line) == _LENGTHS[fmt][1]
+                                                                    for line in data_lines)):
         return mrz
-    # OCR that adds or drops one character shifts every later field; a realignment is kept only when
-    # it puts dates back where dates belong and every check digit then holds.
+    # OCR that adds or drops one character shifts every later field (an "I" read twice and a filler
+    # fewer keeps the length, a letter then where a date's digit belongs); a realignment is kept only
+    # when it puts dates back where dates belong and every check digit then holds.
     found = [c for c in (_parse_fixed(v, fmt, today, printed) for v in _realigned(clean, fmt) if _well_formed(v, fmt))
              if c.valid]
-    # A realignment that needs no letter/digit guess beats those that do (the guesses stay flagged).
+    # A realignment that needs no letter/digit guess beats those that do (the guesses stay flagged), and
+    # one that reads no letter as a digit those that do ("IIND611" as "IIN0611", a birth date by chance).
     found = [c for c in found if not c.guessed] or found
+    found = [c for c in found if not c.corrected] or found
     # Realignments that disagree on a date or the sex leave the reading ambiguous: keep it failed.
     # (The nationality has no check digit; the country score below picks the likeliest.)
     readings = {(c.date_of_birth, c.expiry_date, c.sex) for c in found}
