@@ -526,16 +526,6 @@ def test_a_sure_dictionary_word_gives_way_on_a_fair_fit_only_to_itself_with_a_lo
     assert "مبندس" not in word_check.dictionary() and word_check._gives_way("مبندس", "مهندس", 0.62)
 
 
-def test_a_word_is_fitted_in_the_fonts_other_weight_too():
-    # Low resolution thickens strokes: a page set in Amiri Regular fitted Amiri Bold best on the whole,
-    # and "ليلى" fitted its ink 0.57 in Bold (as "ليل" did), 0.66 in Regular.
-    bold = str(AMIRI).replace("Regular", "Bold")
-    ink = word_check._draw("ليلى", bold)
-    assert word_check._other_weight(str(AMIRI)) == bold and word_check._other_weight(bold) == str(AMIRI)
-    assert word_check._match_weight(ink, word_check._Drawing(word_check._draw("ليلى", str(AMIRI)))) < 0.9
-    assert word_check._match(ink, word_check._drawn("ليلى", str(AMIRI))) == 1.0
-
-
 def test_a_letter_the_font_stacks_over_its_neighbours_costs_a_reading_nothing():
     # Amiri sets "سالم" as wide as "سام" and "ليلى" as "ليل" (the "ل" and "ى" stacked): Tesseract, reading
     # along the line, loses them. Naskh sets them side by side; a dot read otherwise always costs.

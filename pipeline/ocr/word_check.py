@@ -634,9 +634,7 @@ def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
         return None
     # The median: a word whose box Tesseract merged with its neighbour matches no font at all. The fonts
     # with Arabic-Indic digits (the digit reader's) are the installed Arabic fonts.
-    # A font and its other weight fit alike (each word is fitted in both): the regular one stands for both.
-    fonts = [f for f in digit_fonts() if not (_bold(f) and _other_weight(f))]
-    scored = [(float(np.median([_fit(inks, _drawn(text, f)) for text, inks in sample])), f) for f in fonts]
+    scored = [(float(np.median([_fit(inks, _drawn(text, f)) for text, inks in sample])), f) for f in digit_fonts()]
     score, font = max(scored, default=(0.0, ""))
     return font if score >= FONT_MATCH else None
 
@@ -741,51 +739,23 @@ class _Drawing:
     font, and `_fitted` keeps its resizings by it."""
 
     mask: np.ndarray
-    other: _Drawing | None = None  # the word in the font's other weight, fitted too
 
 
 @functools.lru_cache(maxsize=4096)
 def _drawn(text: str, font_path: str) -> _Drawing | None:
-    """The word drawn in the font, and in its other weight: low resolution thickens thin strokes, so a
-    page set in a regular weight may fit a bold one best on the whole and its words each either way
-    ("ليلى" over "ليل" by 0.66 to 0.56 in Amiri Regular, 0.57 to 0.56 in Amiri Bold)."""
-    mask = _draw(text, font_path)
-    if mask is None:
-        return None
-    other = _draw(text, weight) if (weight := _other_weight(font_path)) else None
-    return _Drawing(mask, None if other is None else _Drawing(other))
-
-
-def _draw(text: str, font_path: str) -> np.ndarray | None:
+    font = _font(font_path)
     canvas = Image.new("L", (_DRAWN_SIZE * (len(text) + 2), _DRAWN_SIZE * 3), 255)
-    ImageDraw.Draw(canvas).text((_DRAWN_SIZE, _DRAWN_SIZE), text, font=_font(font_path), fill=0, direction="rtl")
-    return _trimmed(np.asarray(canvas) < 128)
-
-
-@functools.cache
-def _other_weight(font_path: str) -> str | None:
-    """The installed font of the same family and style but the other weight (Amiri Bold for Amiri
-    Regular, Amiri Slanted for Amiri Bold Slanted), if there is one."""
-    def design(path: str) -> tuple[str, frozenset[str]]:
-        family, style = _font(path).getname()
-        return family or "", frozenset((style or "").split()) - {"Bold", "Regular", "Book"}
-
-    return next((path for path in digit_fonts() if path != font_path and design(path) == design(font_path)
-                 and _bold(path) != _bold(font_path)), None)
-
-
-def _bold(font_path: str) -> bool:
-    return "Bold" in (_font(font_path).getname()[1] or "").split()
+    ImageDraw.Draw(canvas).text((_DRAWN_SIZE, _DRAWN_SIZE), text, font=font, fill=0, direction="rtl")
+    mask = _trimmed(np.asarray(canvas) < 128)
+    return None if mask is None else _Drawing(mask)
 
 
 @functools.lru_cache(maxsize=1024)
 def _drawn_body(text: str, font_path: str) -> _Drawing | None:
     """The drawing cut to its body as `_line_core` cuts a line's ink."""
     drawn = _drawn(text, font_path)
-    if drawn is None:
-        return None
-    body, other = _line_core([drawn.mask]), _line_core([drawn.other.mask]) if drawn.other is not None else []
-    return _Drawing(body[0], _Drawing(other[0]) if other else None) if body else None
+    body = _line_core([drawn.mask]) if drawn is not None else []
+    return _Drawing(body[0]) if body else None
 
 
 @functools.cache
@@ -805,14 +775,10 @@ def _similar_aspect(a: float, b: float, slack: float = _ASPECT_SLACK) -> bool:
 
 
 def _match(ink: np.ndarray, drawn: _Drawing | None) -> float:
-    """Intersection over union of the ink and the drawing fitted to it, in the weight that fits best; 0
-    when their shapes differ by more than the aspect slack in width for height."""
+    """Intersection over union of the ink and the drawing fitted to it; 0 when their shapes differ by
+    more than the aspect slack in width for height."""
     if drawn is None:
         return 0.0
-    return max(_match_weight(ink, drawn), _match_weight(ink, drawn.other) if drawn.other is not None else 0.0)
-
-
-def _match_weight(ink: np.ndarray, drawn: _Drawing) -> float:
     height, width = ink.shape
     if not _similar_aspect(drawn.mask.shape[1] / drawn.mask.shape[0], width / height):
         return 0.0
