@@ -24,7 +24,7 @@ import functools
 import itertools
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,17 +136,15 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
             # lost) covers its ink better by the margin, only not after paying for that letter (9876's
             # "ليلى" read "ليل" at 89%: 0.67 against 0.52): in doubt. Neighbours of the reading's length
             # did so for right words ("علي", "السيد", "مريم" on three sets) and for no wrong one.
-            longer = [text for text in near if len(text) == len(core) + 1]
-            better = max((_fit(inks, _drawn(text, font)) for text in longer), default=0.0)
-            if fair and checked[id(w)].text == w.text and better - fit >= MARGIN:
-                checked[id(w)] = OcrWord(w.text, min(w.confidence, DOUBTED_CONFIDENCE), w.box)
+            if fair and checked[id(w)].text == w.text and _longer_fits_better(inks, core, near, font, fit, MARGIN):
+                checked[id(w)] = _doubted(w)
         # A short word whose drawing fits well may still have lost a letter the font stacks ("ليلى" read
         # "ليل" at 93%, fit 0.61 against 0.70): a neighbour one letter longer that covers its ink better
         # by half the margin puts it in doubt (never replaces it).
-        if fit >= MIN_MATCH and len(core) <= _SHORT_SURE and checked.get(id(w), w).text == w.text:
-            longer = [text for text, edits in neighbours(core).items() if edits == 1 and len(text) == len(core) + 1]
-            if max((_fit(inks, _drawn(text, font)) for text in longer), default=0.0) - fit >= MARGIN / 2:
-                checked[id(w)] = OcrWord(w.text, min(w.confidence, DOUBTED_CONFIDENCE), w.box)
+        one_away = (text for text, edits in neighbours(core).items() if edits == 1)
+        if fit >= MIN_MATCH and len(core) <= _SHORT_SURE and checked.get(id(w), w).text == w.text and \
+                _longer_fits_better(inks, core, one_away, font, fit, MARGIN / 2):
+            checked[id(w)] = _doubted(w)
     # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
     # field (as read, or as its drawing showed), the line may be that list's words alone.
     lines: list[engine.Line] = []
@@ -154,6 +152,19 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         words = _month_word(gray, _lost_between(engine.Line([checked.get(id(w), w) for w in line.words])), font)
         lines.append(_form_line(gray, words, font, under_label=bool(lines) and _is_form_label(lines[-1])))
     return engine.Reading(lines)
+
+
+def _doubted(word: OcrWord) -> OcrWord:
+    """The word as read, at a confidence no field accepts."""
+    return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
+
+
+def _longer_fits_better(inks: list[np.ndarray], read: str, texts: Iterable[str], font: str, fit: float,
+                        by: float) -> bool:
+    """Whether one of `texts` a letter longer than the reading covers its ink better than its own
+    drawing's `fit` by `by` (a letter the font stacks, which the reading may have lost)."""
+    longer = [text for text in texts if len(text) == len(read) + 1]
+    return max((_fit(inks, _drawn(text, font)) for text in longer), default=0.0) - fit >= by
 
 
 def _lost_between(line: engine.Line) -> engine.Line:
@@ -515,7 +526,7 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
         if close[shown][0] == word.text and word.text not in dictionary():
             # A few pixels where a dot would be are no proof of a reading no dictionary holds against the
             # word it fits as well as ("العتييي" kept over "العتيبي" at low resolution, and verified).
-            return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
+            return _doubted(word)
         return _decided(word, _one_further(inks, font, word.text, *close[shown]))
     if rivals is not None:
         return word
@@ -530,7 +541,7 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
         # Its own drawing does not fit its ink ("كريم" read "كيم" at 74%, a third narrower than the ink),
         # or a dictionary word's fits it better though not clearly ("وليد" read "وايد"): whatever
         # Tesseract's confidence, the word is in doubt.
-        return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
+        return _doubted(word)
     return word
 
 
@@ -541,7 +552,7 @@ def _edits(read: str, text: str, edits: int, font: str) -> int:
     line. Only then: a letter lost beside one misread ("مبندس" and "سندس") is two letters' evidence."""
     if edits != 1 or abs(len(text) - len(read)) != 1:
         return edits
-    widths = [_font(font).getlength(t, direction="rtl") for t in (read, text)]
+    widths = [_advance(t, font) for t in (read, text)]
     return 0 if abs(widths[0] - widths[1]) <= _STACKED_WIDTH * max(widths) else edits
 
 
@@ -579,7 +590,7 @@ def _decided(word: OcrWord, text: str | None, swap_fit: float | None = None) -> 
     became a right "سامي" at 0.73 and 0.80)."""
     swap = text is not None and text != word.text and len(text) == len(word.text) and word.text in dictionary()
     if text is None or (swap and swap_fit is not None and swap_fit < SWAP_MATCH):
-        return OcrWord(word.text, min(word.confidence, DOUBTED_CONFIDENCE), word.box)
+        return _doubted(word)
     if text == word.text and text not in dictionary():
         return word
     return OcrWord(text, max(word.confidence, CHECKED_CONFIDENCE), word.box)
@@ -768,6 +779,12 @@ def _aspect(text: str, font_path: str) -> float:
     """Width for height of the word as the font sets it (its layout only: a tenth of drawing it)."""
     left, top, right, bottom = _font(font_path).getbbox(text, direction="rtl")
     return (right - left) / max(1, bottom - top)
+
+
+@functools.lru_cache(maxsize=65536)
+def _advance(text: str, font_path: str) -> float:
+    """How far the font advances setting the word (its layout only)."""
+    return _font(font_path).getlength(text, direction="rtl")
 
 
 def _similar_aspect(a: float, b: float, slack: float = _ASPECT_SLACK) -> bool:
