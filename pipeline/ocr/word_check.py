@@ -78,6 +78,10 @@ _DOT_SLACK = 0.03
 _DIFFERENCE = 0.002
 _SHOWN = 0.7
 _NOT_SHOWN = 0.3
+# Letters drawn alike but for their dots (ة/ه and ى/ي are spellings of one letter, not other words); a
+# mark (dot, hamza) is a piece of ink at most this share of its word's height tall and wide.
+_DOTTED = ("بتثنيى", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق")
+_MARK_HEIGHT, _MARK_WIDTH = 0.3, 0.4
 _DRAWN_SIZE = 64  # font px the words are drawn at before being fitted to the ink
 CHECKED_CONFIDENCE = 90.0  # a word its drawing decided: sure enough for a field, never certain
 DOUBTED_CONFIDENCE = 30.0  # a checked word its drawing contradicts and no dictionary word explains
@@ -145,6 +149,12 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         if fit >= MIN_MATCH and len(core) <= _SHORT_SURE and checked.get(id(w), w).text == w.text and \
                 _longer_fits_better(inks, core, one_away, font, fit, MARGIN / 2):
             checked[id(w)] = _doubted(w)
+    # However surely read and well drawn, a word whose dots the ink shows as another word's is in doubt.
+    for w in sure + unsure:
+        found = checked.get(id(w), w)
+        if found.confidence > DOUBTED_CONFIDENCE and w.box[3] <= _TALL * height and \
+                _dots_show_other(_inks(gray, own[id(w)].box, False), found.text.strip(_MARKS), font):
+            checked[id(w)] = _doubted(found)
     # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
     # field (as read, or as its drawing showed), the line may be that list's words alone.
     lines: list[engine.Line] = []
@@ -616,6 +626,50 @@ def _ink_shows(inks: list[np.ndarray], first: _Drawing | None, second: _Drawing 
         if mine is not None and mine <= _NOT_SHOWN and theirs is None:
             return 1 - i  # what only this drawing inks (a dot) is not there
     return None
+
+
+def _dots_show_other(inks: list[np.ndarray], read: str, font: str) -> bool:
+    """Whether the marks of the ink show a dictionary word that differs from the reading only in one
+    letter's dots ("منى" read "متى" at 90% on a noisy page: the drawings fit alike, one faint dot tells).
+    Only the marks are compared, as they are: where the two bodies differ by a pixel of fitting, and
+    around each dot, any ink is near both."""
+    if not inks:
+        return False
+    first = _drawn(read, font)
+    return any(_marks_show(inks, first, _drawn(other, font)) == 1 for other in _dotted_neighbours(read))
+
+
+def _dotted_neighbours(text: str) -> list[str]:
+    """The dictionary words that are the reading with one letter's dots otherwise."""
+    same = fold_for_matching(text)
+    return [other for i, letter in enumerate(text) for group in _DOTTED if letter in group for dotted in group
+            if dotted != letter and (other := text[:i] + dotted + text[i + 1:]) in dictionary()
+            and fold_for_matching(other) != same]
+
+
+def _marks_show(inks: list[np.ndarray], first: _Drawing | None, second: _Drawing | None) -> int | None:
+    """0 when the ink's marks clearly show the marks only `first` has, 1 when `second`'s, else None."""
+    if first is None or second is None:
+        return None
+    ink = max(inks, key=lambda i: _match(i, first) + _match(i, second))
+    height, width = ink.shape
+    one, two = (_marks(_fitted(d, width, height)) for d in (first, second))
+    shown = _marks(ink)
+    seen = [float(shown[own & ~other].mean()) if (own & ~other).any() else None
+            for own, other in ((one, two), (two, one))]
+    for i in (0, 1):
+        mine, theirs = seen[i], seen[1 - i]
+        if mine is not None and mine >= _SHOWN and (theirs is None or theirs <= _NOT_SHOWN):
+            return i
+    return None
+
+
+def _marks(mask: np.ndarray) -> np.ndarray:
+    """The pieces of the ink small enough to be marks."""
+    found = components(mask)
+    height = mask.shape[0]
+    small = (found.bottoms - found.tops < _MARK_HEIGHT * height) & (found.rights - found.lefts < _MARK_WIDTH * height)
+    return np.concatenate([[False], small])[found.labels]
 
 
 @functools.lru_cache(maxsize=4096)
