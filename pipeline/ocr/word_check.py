@@ -631,12 +631,11 @@ def _ink_shows(inks: list[np.ndarray], first: _Drawing | None, second: _Drawing 
 def _dots_show_other(inks: list[np.ndarray], read: str, font: str) -> bool:
     """Whether the marks of the ink show a dictionary word that differs from the reading only in one
     letter's dots ("منى" read "متى" at 90% on a noisy page: the drawings fit alike, one faint dot tells).
-    Only the marks are compared, as they are: where the two bodies differ by a pixel of fitting, and
-    around each dot, any ink is near both."""
+    Only the marks are compared, and the ink as it is: where the two bodies differ by a pixel of fitting,
+    and around each dot, any ink is near both drawings."""
     if not inks:
         return False
-    first = _drawn(read, font)
-    return any(_marks_show(inks, first, _drawn(other, font)) == 1 for other in _dotted_neighbours(read))
+    return any(_marks_deny(inks, _drawn(read, font), _drawn(other, font)) for other in _dotted_neighbours(read))
 
 
 def _dotted_neighbours(text: str) -> list[str]:
@@ -647,21 +646,18 @@ def _dotted_neighbours(text: str) -> list[str]:
             and fold_for_matching(other) != same]
 
 
-def _marks_show(inks: list[np.ndarray], first: _Drawing | None, second: _Drawing | None) -> int | None:
-    """0 when the ink's marks clearly show the marks only `first` has, 1 when `second`'s, else None."""
-    if first is None or second is None:
-        return None
-    ink = max(inks, key=lambda i: _match(i, first) + _match(i, second))
+def _marks_deny(inks: list[np.ndarray], read: _Drawing | None, other: _Drawing | None) -> bool:
+    """Whether the ink's marks lack those only the reading's drawing has and show at least half of those
+    only the other's has, if it has any (where one dot is set between two, little is only its own)."""
+    if read is None or other is None:
+        return False
+    ink = max(inks, key=lambda i: _match(i, read) + _match(i, other))
     height, width = ink.shape
-    one, two = (_marks(_fitted(d, width, height)) for d in (first, second))
+    mine, theirs = (_marks(_fitted(d, width, height)) for d in (read, other))
     shown = _marks(ink)
-    seen = [float(shown[own & ~other].mean()) if (own & ~other).any() else None
-            for own, other in ((one, two), (two, one))]
-    for i in (0, 1):
-        mine, theirs = seen[i], seen[1 - i]
-        if mine is not None and mine >= _SHOWN and (theirs is None or theirs <= _NOT_SHOWN):
-            return i
-    return None
+    own, others = mine & ~theirs, theirs & ~mine
+    return bool(own.any()) and float(shown[own].mean()) <= _NOT_SHOWN and (
+        not others.any() or float(shown[others].mean()) >= 0.5)
 
 
 def _marks(mask: np.ndarray) -> np.ndarray:
