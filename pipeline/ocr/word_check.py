@@ -633,9 +633,12 @@ def _dots_show_other(inks: list[np.ndarray], read: str, font: str) -> bool:
     letter's dots ("منى" read "متى" at 90% on a noisy page: the drawings fit alike, one faint dot tells).
     Only the marks are compared, and the ink as it is: where the two bodies differ by a pixel of fitting,
     and around each dot, any ink is near both drawings."""
-    if not inks:
+    others = _dotted_neighbours(read) if inks else []
+    drawn = _drawn(read, font) if others else None
+    # A drawing that does not fit the ink (a box that cut the word) places its dots nowhere near the ink's.
+    if drawn is None or _fit(inks, drawn) < MIN_MATCH:
         return False
-    return any(_marks_deny(inks, _drawn(read, font), _drawn(other, font)) for other in _dotted_neighbours(read))
+    return any(_marks_deny(inks, drawn, _drawn(other, font)) for other in others)
 
 
 def _dotted_neighbours(text: str) -> list[str]:
