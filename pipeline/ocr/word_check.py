@@ -93,7 +93,7 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     if not sure:
         return reading
     gray = np.asarray(image.convert("L"))
-    font = _page_font(gray, sure)
+    font = _page_font(gray, reading)
     if font is None:
         return reading
     joined = [_joined_pieces(gray, line, font) for line in reading.lines]
@@ -415,13 +415,14 @@ def _wider_boxes(box: tuple[int, int, int, int], word: OcrWord, line: engine.Lin
 
 def _own_box(word: OcrWord, line: engine.Line) -> OcrWord:
     """The word with its box cut to the widest stretch no other word of its line covers: read without
-    layout analysis, a line's last word is sometimes boxed across the whole line."""
+    layout analysis, a line's last word is sometimes boxed across the whole line (and that box, wider and
+    over most of this one, cuts nothing from it)."""
     left, top, width, height = word.box
     free = [(left, left + width)]
     for other in line.words:
-        if other is word:
-            continue
         start, end = other.box[0], other.box[0] + other.box[2]
+        if other is word or (other.box[2] > width and 2 * (min(end, left + width) - max(start, left)) > width):
+            continue
         free = [part for a, b in free for part in ((a, min(b, start)), (max(a, end), b)) if part[1] > part[0]]
     a, b = max(free, key=lambda part: part[1] - part[0], default=(left, left + width))
     return word if b - a == width else OcrWord(word.text, word.confidence, (a, top, b - a, height))
@@ -435,7 +436,7 @@ class LineJudge:
 
     def __init__(self, image: Image.Image, reading: engine.Reading) -> None:
         self._gray = np.asarray(image.convert("L"))
-        self._font = _page_font(self._gray, [w for w in reading.words if _arabic_word(w.text) and not _unsure(w)])
+        self._font = _page_font(self._gray, reading)
 
     def prefers(self, first: engine.Line, second: engine.Line) -> engine.Line | None:
         """`first` or `second`, whichever the ink under both clearly shows; None when it shows neither."""
@@ -691,9 +692,16 @@ def _dilated(mask: np.ndarray, radius: int) -> np.ndarray:
     return out
 
 
-def _page_font(gray: np.ndarray, sure: list[OcrWord]) -> str | None:
+def _page_font(gray: np.ndarray, reading: engine.Reading) -> str | None:
+    sure = [w for w in reading.words if _arabic_word(w.text) and not _unsure(w)]
+    if not sure:
+        return None
+    lines = {id(w): line for line in reading.lines for w in line.words}
+    height = float(np.median([w.box[3] for w in sure]))
+    # Each word on its own ink: a line's last word is sometimes boxed across the whole line, and a line
+    # read from a crop of two over both lines' height (half the sample of a page, which then had no font).
     sample = [(w.text, inks) for w in sorted(sure, key=lambda w: -len(w.text))[:_FONT_SAMPLE]
-              if (inks := _inks(gray, w.box, False))]
+              if (inks := _inks(gray, _own_box(w, lines[id(w)]).box, w.box[3] > _TALL * height))]
     if not sample:
         return None
     # The median: a word whose box Tesseract merged with its neighbour matches no font at all. The fonts
