@@ -21,14 +21,15 @@ LINES = [["شهادة", "ميلاد"], ["اسم", "المولود", "نورة", 
 Boxes = list[list[tuple[str, tuple[int, int, int, int]]]]
 
 
-def _page(font_path=AMIRI, lines=LINES, size=40) -> tuple[Image.Image, Boxes]:
-    """Lines of Arabic words set right to left, each word with its box as Tesseract would give it."""
+def _page(font_path=AMIRI, lines=LINES, size=40, pitch=100) -> tuple[Image.Image, Boxes]:
+    """Lines of Arabic words set right to left, `pitch` pixels apart, each word with its box as Tesseract
+    would give it."""
     font = ImageFont.truetype(str(font_path), size)
-    image = Image.new("L", (1400, 120 + 100 * len(lines)), 255)
+    image = Image.new("L", (1400, 120 + pitch * len(lines)), 255)
     draw = ImageDraw.Draw(image)
     boxes = []
     for row, words in enumerate(lines):
-        right, y, line = 1350, 60 + 100 * row, []
+        right, y, line = 1350, 60 + pitch * row, []
         for word in words:
             width = draw.textlength(word, font=font, direction="rtl")
             draw.text((right - width, y), word, font=font, fill=0, direction="rtl")
@@ -580,3 +581,18 @@ def test_the_pages_font_is_found_on_each_words_own_ink_though_long_words_are_box
     assert checked.lines[1].words[3].text == "محمد"
     # The first word beside the line-wide box is judged on its own box, not the sliver that box leaves.
     assert checked.lines[3].words[0].text == "محمد"
+
+
+@pytest.mark.parametrize(("pitch", "cut"), [(54, 1.0), (58, 0.75)])
+def test_a_value_set_close_under_its_label_and_read_as_a_sure_digit_is_the_closed_list_word_its_ink_shows(pitch, cut):
+    # 2121's Amiri certificate: "ذكر" right under "الجنس" read "3" at 93%, boxed over its "ذ" (and here
+    # without its "ر"'s tail, `cut`). A sure reading, but no value of the list; widened across its row the
+    # box takes in the label's tails, and the letters it cut are in the ink whole.
+    image, boxes = _page(AMIRI, [*LINES, ["الجنس"], ["ذكر"]], 44, pitch=pitch)
+    left, top, width, height = boxes[-1][0][1]
+    boxes[-1][0] = ("ذكر", (left + width // 2, top, width - width // 2, int(height * cut)))
+    checked = word_check.check_words(image, _reading(boxes, {"ذكر": ("3", 93.0)}))
+    assert checked.lines[-1].text == "ذكر"
+    # Under another label, a sure digit is what was printed.
+    image, boxes = _page(AMIRI, [*LINES, ["رقم", "القيد"], ["ذكر"]], 44, pitch=pitch)
+    assert word_check.check_words(image, _reading(boxes, {"ذكر": ("3", 93.0)})).lines[-1].text == "3"

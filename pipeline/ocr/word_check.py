@@ -277,11 +277,14 @@ def _form_line(gray: np.ndarray, line: engine.Line, font: str, under_label: bool
     better than the reading, is the line. A line of sure words (and marks) is left alone: sure Arabic
     words, or Latin ones read as surely as a bilingual form's English labels are."""
     candidates = {**form_lines(), **form_labels(), **(form_values() if under_label else {})}
-    if not 1 <= len(line.words) <= _FORM_LINE_WORDS or _settled(line):
+    if not 1 <= len(line.words) <= _FORM_LINE_WORDS or _settled(line, under_label):
         return line
     # The run of ink across its row (a junk reading is often boxed over part of its line), or, where
     # that shows nothing (it may take in marks of the lines above and below), the line's own box.
-    return next((shown for box in dict.fromkeys((_row_run(gray, line.box), line.box))
+    run = _row_run(gray, line.box)
+    # Or that run over the line's own rows only (what it took in above may be a label's tails).
+    rows = (run[0], line.box[1], run[2], line.box[3])
+    return next((shown for box in dict.fromkeys((run, line.box, rows))
                  if (shown := _closed_list_line(gray, box, line.text, candidates, font))), line)
 
 
@@ -305,12 +308,13 @@ def _row_run(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int
     return start, upper, end - start, lower - upper
 
 
-def _settled(line: engine.Line) -> bool:
+def _settled(line: engine.Line, under_label: bool) -> bool:
     """The line's words (its marks aside) are sure: Arabic ones of the dictionary, or any read at least
-    `_SURE_WORD` (a bilingual form's English labels)."""
+    `_SURE_WORD` (a bilingual form's English labels), except `under_label`, where a closed list's Arabic
+    word is printed ("ذكر" read "3" at 93%)."""
     worded = [w for w in line.words if any(c.isalnum() for c in w.text)]
-    return bool(worded) and all((_arabic_word(w.text) and not _unsure(w)) or w.confidence >= _SURE_WORD
-                                for w in worded)
+    return bool(worded) and all((_arabic_word(w.text) and not _unsure(w))
+                                or (w.confidence >= _SURE_WORD and not under_label) for w in worded)
 
 
 def _closed_list_line(gray: np.ndarray, box: tuple[int, int, int, int], read: str, candidates: dict[str, str],
@@ -318,7 +322,9 @@ def _closed_list_line(gray: np.ndarray, box: tuple[int, int, int, int], read: st
     """The one of `candidates` (text -> what it says) whose drawing clearly fits the line's ink best,
     clearly better than the text as `read` and than every candidate saying something else, as a line
     of words sure enough for a field; None when none does."""
-    inks = _inks(gray, box, tall=True, word=False)
+    # And the pieces mostly inside the box, whole: a value set close under its label is boxed with the
+    # label's tails above it, and no band between them parts the two ("ذكر" under "الجنس").
+    inks = _inks(gray, box, tall=True, word=False) + _whole_letters(gray, box, word=False)
     body = _line_core(inks)
     if not body:
         return None
@@ -731,12 +737,13 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool, word: bo
     return inks + [cut for ink in inks if (cut := _without_stray_ends(ink)) is not None]
 
 
-def _whole_letters(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[np.ndarray]:
+def _whole_letters(gray: np.ndarray, box: tuple[int, int, int, int], word: bool = True) -> list[np.ndarray]:
     """The ink in the box with the rest of the letters it mostly holds: each connected piece of ink at
     least half inside the box is taken whole (a tail the box cuts off), and the marks over and under
     them. Only ever more than the box's ink: leaving out a neighbour's letter poking in would let a
     reading split off a word's beginning fit ("عبدالرحمن" read "عبدا رحمن"), and a piece mostly outside
-    may be the rest of the word itself ("سالم" boxed on "سا")."""
+    may be the rest of the word itself ("سالم" boxed on "سا"). For a `word`, also without pieces at its
+    ends that look like a neighbour's."""
     left, top, width, height = box
     reach = max(4, height // 2)
     outer_left, outer_top = max(0, left - reach), max(0, top - reach)
@@ -768,7 +775,7 @@ def _whole_letters(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[np.
     whole[rows, columns] |= labels[rows, columns] > 0
     if (ink := _trimmed(whole)) is None:
         return []
-    return [ink] + [cut for cut in [_without_stray_ends(ink)] if cut is not None]
+    return [ink] + [cut for cut in [_without_stray_ends(ink)] if word and cut is not None]
 
 
 def _without_stray_ends(ink: np.ndarray) -> np.ndarray | None:
