@@ -12,9 +12,10 @@ closely is left as read: without its font there is nothing to compare with.
 
 Sure words are checked too where there is a reason: a letter or two from a word the forms print (their
 labels, sex words, months), a shape the font does not give its letters, a drawing that hardly covers
-the ink, or a short word a stacked letter may have left out. A short line that may be one of the form
-lines with a closed-list value ("الجنس : أنثى"), or its label or value alone, is drawn whole as each; a
-word between a date's day and year, as each month name. `LineJudge` compares two readings of a line the
+the ink, or a short word a stacked letter may have left out; and any word whose dots the ink's marks
+show as another word's is doubted. A short line that may be one of the form lines with a closed-list
+value ("الجنس : أنثى"), or its label or value alone, is drawn whole as each; a word between a date's
+day and year, as each month name. `LineJudge` compares two readings of a line the
 same way, for the second readings.
 """
 
