@@ -596,3 +596,13 @@ def test_a_value_set_close_under_its_label_and_read_as_a_sure_digit_is_the_close
     # Under another label, a sure digit is what was printed.
     image, boxes = _page(AMIRI, [*LINES, ["رقم", "القيد"], ["ذكر"]], 44, pitch=pitch)
     assert word_check.check_words(image, _reading(boxes, {"ذكر": ("3", 93.0)})).lines[-1].text == "3"
+
+
+def test_a_sure_word_whose_box_took_in_a_letter_of_the_line_above_is_judged_without_it():
+    # 8080's Amiri certificate: "وليد" set close under "اسم الزوج", read "وليل" at 84% with a box reaching
+    # up into the label's "م": no drawing fitted that ink, so the sure word was left as read (and verified).
+    image, boxes = _page(AMIRI, [*LINES, ["اسم", "الزوج"], ["وليد", "أحمد", "المطيري"]], 40, pitch=54)
+    left, top, width, height = boxes[-1][0][1]
+    boxes[-1][0] = ("وليد", (left, top - 15, width, height + 15))
+    checked = word_check.check_words(image, _reading(boxes, {"وليد": ("وليل", 84.0)}))
+    assert checked.lines[-1].words[0].confidence == word_check.DOUBTED_CONFIDENCE
