@@ -729,11 +729,14 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool, word: bo
         return []
     threshold = otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
     mask = crop <= threshold
-    bands = text_bands(mask) if tall else []
+    # Ink crossing the box's top or bottom: it may have taken in letters of a line set close above or
+    # below, as a box taller than the page's words does.
+    crossed = word and bool(mask[0].any() or mask[-1].any())
+    bands = text_bands(mask) if tall or crossed else []
     # All of it too: a box "taller than the page's words" may be one word with a tall letter and a
     # descender in small print (Amiri's "إبراهيم" at 49 pixels among words of 30), which no band holds whole.
     parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] + [mask]
-    if word and (mask[0].any() or mask[-1].any()):
+    if crossed:
         parts.append(_without_other_lines(gray, box, threshold))
     inks = [ink for ink in map(_trimmed, parts) if ink is not None]
     if not word:  # a line's ends are its own words, not a neighbour's
