@@ -616,3 +616,15 @@ def test_a_word_whose_box_took_in_most_of_a_letter_of_the_line_above_is_judged_o
     boxes[-1][0] = ("يوسف", (left - 10, top - 20, width + 10, height + 20))
     checked = word_check.check_words(image, _reading(boxes, {"يوسف": ("يوسف", 68.0)}))
     assert checked.lines[-1].words[0].confidence == word_check.CHECKED_CONFIDENCE
+
+
+def test_only_pieces_that_come_in_over_a_box_and_stop_short_of_its_middle_are_another_lines():
+    mask = np.zeros((40, 30), dtype=bool)
+    mask[0:10, 2:6] = True  # in over the top, ends above the middle: the line above's letter
+    mask[32:40, 8:12] = True  # in under the bottom, starts below the middle: the line below's
+    mask[0:40, 14:16] = True  # across the whole box: the word's own tall letter ("سالم"'s "ل")
+    mask[0:25, 18:20] = True  # in over the top and down past the middle: its own too
+    mask[15:25, 22:28] = True  # inside: the word
+    kept = word_check._without_other_lines(mask)
+    assert not kept[:, 2:12].any()
+    assert (kept[:, 14:] == mask[:, 14:]).all()

@@ -727,37 +727,29 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool, word: bo
     crop = gray[max(0, top - 2):top + height + 2, max(0, left - 2):left + width + 2]
     if crop.size == 0:
         return []
-    threshold = otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
-    mask = crop <= threshold
-    # Ink crossing the box's top or bottom: it may have taken in letters of a line set close above or
-    # below, as a box taller than the page's words does.
-    crossed = word and bool(mask[0].any() or mask[-1].any())
-    bands = text_bands(mask) if tall or crossed else []
+    mask = crop <= otsu_threshold(np.bincount(crop.ravel(), minlength=256).tolist())
+    bands = text_bands(mask) if tall else []
     # All of it too: a box "taller than the page's words" may be one word with a tall letter and a
     # descender in small print (Amiri's "إبراهيم" at 49 pixels among words of 30), which no band holds whole.
     parts = [mask[bands[i][0]:bands[j][1] + 1] for i in range(len(bands)) for j in range(i, len(bands))] + [mask]
-    if crossed:
-        parts.append(_without_other_lines(gray, box, threshold))
+    if word and (mask[0].any() or mask[-1].any()):
+        parts.append(_without_other_lines(mask))
     inks = [ink for ink in map(_trimmed, parts) if ink is not None]
     if not word:  # a line's ends are its own words, not a neighbour's
         return inks
     return inks + [cut for ink in inks if (cut := _without_stray_ends(ink)) is not None]
 
 
-def _without_other_lines(gray: np.ndarray, box: tuple[int, int, int, int], threshold: int) -> np.ndarray:
-    """The ink of the box (and its 2-pixel margin) without the pieces that reach out of its top or bottom
-    and lie mostly outside it: letters of the line above or below, set close (the "م" of a label over its
-    value "وليد", read "وليل" at 84% with a box no drawing fitted)."""
-    left, top, width, height = box
-    upper, lower = max(0, top - 2), top + height + 2
-    outer = max(0, upper - height)
-    columns = slice(max(0, left - 2), left + width + 2)
-    labels = components(gray[outer:lower + height, columns] <= threshold).labels
-    inside = labels[upper - outer:lower - outer]
-    count = int(labels.max()) + 1
-    foreign = 2 * np.bincount(inside.ravel(), minlength=count) < np.bincount(labels.ravel(), minlength=count)
-    foreign[0] = True
-    return ~foreign[inside]
+def _without_other_lines(mask: np.ndarray) -> np.ndarray:
+    """The box's ink (and its 2-pixel margin) without the pieces that come in over its top and end above
+    its middle, or come in under its bottom and start below it: letters of the line above or below, set
+    close (the "ج" of a label over its value "يوسف"; the "م" of one over "وليد", read "وليل" at 84% with a
+    box no drawing fitted). A word's own tall letters that cross its box reach its middle ("سالم" boxed
+    over "سا" and half its "لم": without them "سا" fitted, and was verified)."""
+    found, height = components(mask), mask.shape[0]
+    above = (found.tops == 0) & (2 * found.bottoms <= height)
+    below = (found.bottoms == height) & (2 * found.tops >= height)
+    return mask & ~np.concatenate([[False], above | below])[found.labels]
 
 
 def _whole_letters(gray: np.ndarray, box: tuple[int, int, int, int], word: bool = True) -> list[np.ndarray]:
