@@ -609,9 +609,8 @@ def test_a_sure_word_whose_box_took_in_a_letter_of_the_line_above_is_judged_with
 
 
 def test_an_unsure_word_whose_box_took_in_most_of_a_letter_of_the_line_above_is_confirmed_without_it():
-    # 4646's Amiri certificate: "يوسف" read right at 68% under "الزوج", its box over most of the "ج" (too
-    # little of it outside the box for "mostly outside"): no drawing fitted the box's ink, and the word was
-    # doubted.
+    # 4646's Amiri certificate: "يوسف" read right at 68% under "الزوج", its box over most of the "ج": no
+    # drawing fitted the box's ink, and the word was doubted.
     image, boxes = _page(AMIRI, [*LINES, ["الزوج"], ["يوسف", "طارق", "الشمري"]], 40, pitch=50)
     left, top, width, height = boxes[-1][0][1]
     boxes[-1][0] = ("يوسف", (left - 10, top - 20, width + 10, height + 20))
