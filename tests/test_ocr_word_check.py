@@ -628,3 +628,17 @@ def test_only_pieces_that_come_in_over_a_box_and_stop_short_of_its_middle_are_an
     kept = word_check._without_other_lines(mask)
     assert not kept[:, 2:12].any()
     assert (kept[:, 14:] == mask[:, 14:]).all()
+
+
+def test_a_letter_a_replacement_adds_where_the_words_box_overlapped_its_neighbours_is_no_evidence():
+    # 3030's contract: "عبدالرحمن" read "عبد" (its box short of its "د") and "الرحمن" (boxed over both):
+    # on the ink left to it, with the "د"'s tail, "والرحمن" fitted clearly best, and was verified.
+    image, boxes = _page(AMIRI, [*LINES, ["الطرف", "الثاني", "ناصر", "عبدالرحمن"]], 44)
+    left, top, width, height = boxes[-1][-1][1]
+    font = ImageFont.truetype(str(AMIRI), 44)
+    split = left + width - int(ImageDraw.Draw(image).textlength("عبد", font=font, direction="rtl")) + 12
+    read = [OcrWord(word, 95.0, box) for word, box in boxes[-1][:-1]]
+    read += [OcrWord("عبد", 43.0, (split, top, left + width - split, height)),
+             OcrWord("الرحمن", 43.0, (left, top, width - 3, height))]
+    checked = word_check.check_words(image, engine.Reading([*_reading(boxes[:-1], {}).lines, engine.Line(read)]))
+    assert checked.lines[-1].words[-1].confidence == word_check.DOUBTED_CONFIDENCE

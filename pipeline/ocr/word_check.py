@@ -106,6 +106,14 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     own = {id(w): _own_box(w, lines[id(w)]) for w in unsure + sure}
     checked = {id(w): _checked(gray, own[id(w)], font, w.box[3] > _TALL * height, None,
                                _wider_boxes(own[id(w)].box, w, lines[id(w)])) for w in unsure}
+    # Where Tesseract boxed a word over its neighbour's, letters a replacement puts at the word's ends
+    # may be that neighbour's ("عبدالرحمن" read "عبد" "الرحمن", the latter boxed over both: the "د" at
+    # its edge made it "والرحمن", and verified).
+    for w in unsure:
+        found = checked[id(w)].text.strip(_MARKS)
+        core = w.text.strip(_MARKS)
+        if own[id(w)].box != w.box and found != core and core in (found[1:], found[:-1]):
+            checked[id(w)] = _doubted(checked[id(w)])
     # Sure words are checked where there is a reason, and never on a drawing of another shape than
     # their ink alone (fit 0: that says more about the box than the word; right words were doubted so).
     for w in sure:
