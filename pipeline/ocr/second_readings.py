@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.models import OcrWord
-from pipeline.ocr import coverage, engine, indic_digits, preprocess, word_check
+from pipeline.ocr import coverage, engine, indic_digits, lost_ink, preprocess, word_check
 from pipeline.ocr.arabic import normalize_text
 from pipeline.ocr.crops import Crop, CropReader
 from pipeline.ocr.mrz import looks_like_mrz
@@ -108,6 +108,7 @@ def improve(image: Image.Image, reading: engine.Reading, languages: str) -> engi
     reading = reread_weak_lines(image, reading, languages, budget, crops)
     if any(lang in ARABIC_SCRIPT_MODELS for lang in languages.split("+")):
         reading = word_check.check_words(image, reading)
+    reading = lost_ink.doubt_beside_lost_ink(image, reading)
     return attach_row_values(_without_specks(_without_number_pieces(reading)))
 
 
