@@ -642,3 +642,12 @@ def test_a_letter_a_replacement_adds_where_the_words_box_overlapped_its_neighbou
              OcrWord("الرحمن", 43.0, (left, top, width - 3, height))]
     checked = word_check.check_words(image, engine.Reading([*_reading(boxes[:-1], {}).lines, engine.Line(read)]))
     assert checked.lines[-1].words[-1].confidence == word_check.DOUBTED_CONFIDENCE
+
+
+def test_a_dictionary_word_the_ink_seems_to_show_as_another_of_its_length_is_swapped_only_on_a_good_fit():
+    # 8585's certificate: "عمر" read right at 78% in small Amiri; the ink where the drawings differ seemed
+    # to show "عمو" (fit 0.66), which replaced it and was verified.
+    image, boxes = _page(AMIRI, [*LINES, ["اسم", "المولود", "عمر", "سامي", "المطيري"]], 24)
+    image = image.resize((image.width // 2, image.height // 2)).resize(image.size)
+    checked = word_check.check_words(image, _reading(boxes, {"عمر": ("عمر", 78.0)}))
+    assert checked.lines[-1].words[2].text == "عمر"

@@ -553,7 +553,10 @@ def _checked_letters(gray: np.ndarray, word: OcrWord, font: str, tall: bool,
             # A few pixels where a dot would be are no proof of a reading no dictionary holds against the
             # word it fits as well as ("العتييي" kept over "العتيبي" at low resolution, and verified).
             return _doubted(word)
-        return _decided(word, _one_further(inks, font, word.text, *close[shown]))
+        # The same rule as a drawing's clear fit: a dictionary word is swapped for another of its length
+        # only on a drawing that fits well ("عمر" read right at 78% became "عمو" at 0.66, and verified).
+        return _decided(word, _one_further(inks, font, word.text, *close[shown]),
+                        swap_fit=close[shown][1] if rivals is None else None)
     if rivals is not None:
         return word
     own = next((match for _, match, text in scores if text == word.text), 0.0)
