@@ -36,7 +36,7 @@ from pipeline.models import OcrWord
 from pipeline.ocr import coverage, derived, engine
 from pipeline.ocr.arabic import fold_for_matching
 from pipeline.ocr.indic_digits import digit_fonts
-from pipeline.ocr.preprocess import components, ink_box, otsu_threshold, text_bands
+from pipeline.ocr.preprocess import Components, components, ink_box, otsu_threshold, text_bands
 
 # Words read at least this surely and found in the dictionary are left alone.
 CHECK_BELOW = 80.0
@@ -687,7 +687,12 @@ def _marks(mask: np.ndarray) -> np.ndarray:
     found = components(mask)
     height = mask.shape[0]
     small = (found.bottoms - found.tops < _MARK_HEIGHT * height) & (found.rights - found.lefts < _MARK_WIDTH * height)
-    return np.concatenate([[False], small])[found.labels]
+    return _pieces(found, small)
+
+
+def _pieces(found: Components, chosen: np.ndarray) -> np.ndarray:
+    """The ink of the `chosen` components (one flag per component)."""
+    return np.concatenate([[False], chosen])[found.labels]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -733,7 +738,8 @@ def _inks(gray: np.ndarray, box: tuple[int, int, int, int], tall: bool, word: bo
     """Where the word's ink may be: all the ink in its box, trimmed, and in a box taller than the page's
     words each run of its bands of ink (a word read from a crop of two lines has a box that takes in
     part of the other line; a word's dots below may be a band of their own); for a `word`, each also
-    without pieces at its ends that look like a neighbour's."""
+    without pieces at its ends that look like a neighbour's, and, where ink crosses the box's top or
+    bottom, the box's without another line's letters (`_without_other_lines`)."""
     left, top, width, height = box
     crop = gray[max(0, top - 2):top + height + 2, max(0, left - 2):left + width + 2]
     if crop.size == 0:
@@ -760,7 +766,7 @@ def _without_other_lines(mask: np.ndarray) -> np.ndarray:
     found, height = components(mask), mask.shape[0]
     above = (found.tops == 0) & (2 * found.bottoms <= height)
     below = (found.bottoms == height) & (2 * found.tops >= height)
-    return mask & ~np.concatenate([[False], above | below])[found.labels]
+    return mask & ~_pieces(found, above | below)
 
 
 def _whole_letters(gray: np.ndarray, box: tuple[int, int, int, int], word: bool = True) -> list[np.ndarray]:
