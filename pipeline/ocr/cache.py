@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.models import TextResult
 
 # Bump when the text stage's output changes for the same input and engine.
-PIPELINE_REVISION = 40
+PIPELINE_REVISION = 41
 
 
 def cache_key(sha256: str, engine: str, settings_part: dict[str, object]) -> str:

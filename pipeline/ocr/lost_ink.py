@@ -1,8 +1,9 @@
 """Ink inside a line that no word's box takes in: a letter or digit Tesseract dropped.
 
-Tesseract sometimes drops a glyph and is sure of what it kept ("21 أكتوبر 2005" read "1 أكتوبر 2005",
-the "1" at 95%: the "2" stands in no word's box). The words beside such ink are doubted, so a value
-holding them is reviewed, not verified with a digit or letter lost.
+Tesseract sometimes drops a digit and is sure of what it kept ("21 أكتوبر 2005" read "1 أكتوبر 2005",
+the "1" at 95%: the "2" stands in no word's box). A number beside such ink is doubted, so a value holding
+it is reviewed, not verified with a digit lost. Words of letters are not: their boxes often stop short of
+a letter's hook or tail ("JOHN" boxed without its "J"'s hook, a piece of its own).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from pipeline.ocr.preprocess import components, otsu_threshold
 # specks are shorter); one more than this many word heights tall is no glyph of the line (a frame).
 GLYPH_HEIGHT = 0.4
 TALLEST = 2.0
-LOST_CONFIDENCE = 30.0  # a word beside a lost glyph: no field accepts it
+LOST_CONFIDENCE = 30.0  # a number beside a lost glyph: no field accepts it
 
 
 def doubt_beside_lost_ink(image: Image.Image, reading: engine.Reading) -> engine.Reading:
-    """The reading with the words beside each glyph-sized piece of ink inside a line, in no word's box,
+    """The reading with the numbers beside each glyph-sized piece of ink inside a line, in no word's box,
     doubted."""
     gray = np.asarray(image.convert("L"))
     boxes = [w.box for w in reading.words]
@@ -57,6 +58,6 @@ def _line_doubted(gray: np.ndarray, line: engine.Line, boxes: list[tuple[int, in
         beside = [min(right_of, key=lambda i: words[i].box[0], default=None),
                   max(left_of, key=lambda i: words[i].box[0] + words[i].box[2], default=None)]
         for i in beside:
-            if i is not None:
+            if i is not None and any(c.isdigit() for c in words[i].text):
                 words[i] = OcrWord(words[i].text, min(words[i].confidence, LOST_CONFIDENCE), words[i].box)
     return line if words == line.words else engine.Line(words)
