@@ -63,7 +63,8 @@ def test_a_word_of_letters_beside_ink_its_box_left_out_is_left_as_read():
         start = draw.textlength("Given names: JOHN"[:"Given names: JOHN".index(word)], font=font)
         left, top, right, bottom = draw.textbbox((40 + start, 30), word, font=font)
         words.append(OcrWord(word, 95.0, (int(left), int(top), int(right - left), int(bottom - top))))
-    j_width = int(draw.textlength("J", font=font))
+    j_left, _, j_right, _ = draw.textbbox((0, 0), "J", font=font)
+    j_width = int(j_right - j_left) + 1
     left, top, width, height = words[-1].box
     words[-1] = OcrWord("JOHN", 95.0, (left + j_width, top, width - j_width, height))
     reading = engine.Reading([engine.Line(words)])
