@@ -162,7 +162,7 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
     for w in sure + unsure:
         found = checked.get(id(w), w)
         if found.confidence > DOUBTED_CONFIDENCE and w.box[3] <= _TALL * height and \
-                _dots_show_other(_inks(gray, own[id(w)].box, False), found.text.strip(_MARKS), font):
+                _dots_show_other(gray, own[id(w)].box, found.text.strip(_MARKS), font):
             checked[id(w)] = _doubted(found)
     # A value set under its label (bilingual forms) is a line of its own: under a label of a closed-list
     # field (as read, or as its drawing showed), the line may be that list's words alone.
@@ -647,15 +647,16 @@ def _ink_shows(inks: list[np.ndarray], first: _Drawing | None, second: _Drawing 
     return None
 
 
-def _dots_show_other(inks: list[np.ndarray], read: str, font: str) -> bool:
+def _dots_show_other(gray: np.ndarray, box: tuple[int, int, int, int], read: str, font: str) -> bool:
     """Whether the marks of the ink show a dictionary word that differs from the reading only in one
     letter's dots ("منى" read "متى" at 90% on a noisy page: the drawings fit alike, one faint dot tells).
     Only the marks are compared, and the ink as it is: where the two bodies differ by a pixel of fitting,
     and around each dot, any ink is near both drawings."""
-    others = _dotted_neighbours(read) if inks else []
+    others = _dotted_neighbours(read)  # first: most words have none, and their ink is not looked at
     drawn = _drawn(read, font) if others else None
+    inks = _inks(gray, box, False) if drawn is not None else []
     # A drawing that does not fit the ink (a box that cut the word) places its dots nowhere near the ink's.
-    if drawn is None or _fit(inks, drawn) < MIN_MATCH:
+    if not inks or _fit(inks, drawn) < MIN_MATCH:
         return False
     return any(_marks_deny(inks, drawn, _drawn(other, font)) for other in others)
 
