@@ -14,12 +14,13 @@ from PIL import Image
 from pipeline.models import OcrWord
 from pipeline.ocr import engine
 from pipeline.ocr.preprocess import components, otsu_threshold
+from pipeline.ocr.word_check import DOUBTED_CONFIDENCE
 
 # A piece of ink at least this share of its line's word height tall is a glyph (dots, commas, rules and
 # specks are shorter); one more than this many word heights tall is no glyph of the line (a frame).
 GLYPH_HEIGHT = 0.4
 TALLEST = 2.0
-LOST_CONFIDENCE = 30.0  # a number beside a lost glyph: no field accepts it
+LOST_CONFIDENCE = DOUBTED_CONFIDENCE  # a number beside a lost glyph: no field accepts it
 
 
 def doubt_beside_lost_ink(image: Image.Image, reading: engine.Reading) -> engine.Reading:
@@ -31,7 +32,8 @@ def doubt_beside_lost_ink(image: Image.Image, reading: engine.Reading) -> engine
 
 
 def _line_doubted(gray: np.ndarray, line: engine.Line, boxes: list[tuple[int, int, int, int]]) -> engine.Line:
-    if len(line.words) < 2:
+    # Only numbers are doubted: a line without one is not looked at (most lines; this runs on every page).
+    if len(line.words) < 2 or not any(_number(w) for w in line.words):
         return line
     height = float(np.median([w.box[3] for w in line.words]))
     left, top, width, line_height = line.box
@@ -58,6 +60,10 @@ def _line_doubted(gray: np.ndarray, line: engine.Line, boxes: list[tuple[int, in
         beside = [min(right_of, key=lambda i: words[i].box[0], default=None),
                   max(left_of, key=lambda i: words[i].box[0] + words[i].box[2], default=None)]
         for i in beside:
-            if i is not None and any(c.isdigit() for c in words[i].text):
+            if i is not None and _number(words[i]):
                 words[i] = OcrWord(words[i].text, min(words[i].confidence, LOST_CONFIDENCE), words[i].box)
     return line if words == line.words else engine.Line(words)
+
+
+def _number(word: OcrWord) -> bool:
+    return any(c.isdigit() for c in word.text)

@@ -102,7 +102,7 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         reading = engine.Reading(joined)
         arabic, sure, unsure = _arabic_words(reading)
     height = float(np.median([w.box[3] for w in arabic]))
-    lines = {id(w): line for line in reading.lines for w in line.words}
+    lines = _lines_of(reading)
     own = {id(w): _own_box(w, lines[id(w)]) for w in unsure + sure}
     checked = {id(w): _checked(gray, own[id(w)], font, w.box[3] > _TALL * height, None,
                                _wider_boxes(own[id(w)].box, w, lines[id(w)])) for w in unsure}
@@ -171,6 +171,11 @@ def check_words(image: Image.Image, reading: engine.Reading) -> engine.Reading:
         words = _month_word(gray, _lost_between(engine.Line([checked.get(id(w), w) for w in line.words])), font)
         lines.append(_form_line(gray, words, font, under_label=bool(lines) and _is_form_label(lines[-1])))
     return engine.Reading(lines)
+
+
+def _lines_of(reading: engine.Reading) -> dict[int, engine.Line]:
+    """Each word's line, by the word's identity."""
+    return {id(w): line for line in reading.lines for w in line.words}
 
 
 def _doubted(word: OcrWord) -> OcrWord:
@@ -717,10 +722,10 @@ def _dilated(mask: np.ndarray, radius: int) -> np.ndarray:
 
 
 def _page_font(gray: np.ndarray, reading: engine.Reading) -> str | None:
-    sure = [w for w in reading.words if _arabic_word(w.text) and not _unsure(w)]
+    _, sure, _ = _arabic_words(reading)
     if not sure:
         return None
-    lines = {id(w): line for line in reading.lines for w in line.words}
+    lines = _lines_of(reading)
     height = float(np.median([w.box[3] for w in sure]))
     # Each word on its own ink: a line's last word is sometimes boxed across the whole line, and a line
     # read from a crop of two over both lines' height (half the sample of a page, which then had no font).
